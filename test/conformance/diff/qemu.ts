@@ -1,0 +1,55 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The QEMU CPU model dejavm is compared against: QEMU 7.2's `rv64` with every
+ * extension dejavm does not implement switched off (RV64GC + Zicsr/Zifencei,
+ * M/S/U, Sv39/Sv48, PMP). QEMU 7.2 turns on by default H, Zba/Zbb/Zbc/Zbs,
+ * Sstc, Zihintpause, the debug trigger module and 16 HPM counters; all off here.
+ */
+export const QEMU_CPU = [
+  'rv64', 'v=false', 'h=false', 'zba=false', 'zbb=false', 'zbc=false', 'zbs=false', 'sstc=false',
+  'Zihintpause=false', 'Zfh=false', 'Zfhmin=false', 'svinval=false', 'svnapot=false', 'svpbmt=false',
+  'debug=false', 'pmu-num=0', 'mmu=true', 'pmp=true',
+].join(',');
+
+/** The full argument list for one run of `elfPath`. */
+export function qemuArgs(elfPath: string): string[] {
+  return [
+    '-M', 'virt', '-cpu', QEMU_CPU, '-smp', '1', '-m', '128M', '-bios', 'none', '-kernel', elfPath,
+    '-nographic', '-monitor', 'none', '-serial', 'stdio', '-nodefaults', '-no-reboot',
+  ];
+}
+
+/** `true` when `qemu-system-riscv64` can be started. */
+export function qemuAvailable(): boolean {
+  try {
+    execFileSync('qemu-system-riscv64', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Run an ELF image in QEMU and resolve to everything it printed on the UART. */
+export async function runQemu(elf: Uint8Array, timeoutMs = 30_000): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'deja-qemu-'));
+  const elfPath = join(dir, 'prog.elf');
+  writeFileSync(elfPath, elf);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      execFile(
+        'qemu-system-riscv64', qemuArgs(elfPath),
+        { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'latin1' },
+        (error, stdout) => {
+          if (error && !stdout.includes('END')) reject(new Error(`qemu failed: ${error.message}\n${stdout.slice(-2000)}`));
+          else resolve(stdout);
+        },
+      );
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
