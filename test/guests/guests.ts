@@ -1,0 +1,64 @@
+/**
+ * The project's guest images and what a correct machine makes of them: where
+ * each committed image lives, the QEMU board it targets, its expected console
+ * output and exit status. Shared by the guest tests and the benchmarks.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Directory holding the committed prebuilt images (`*.elf`). */
+export const GUEST_BIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'bin');
+
+/** Repository root (where `scripts/` and `bin/` are). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Absolute path of the committed image `name.elf`. */
+export function guestImage(name: string): string {
+  return join(GUEST_BIN_DIR, `${name}.elf`);
+}
+
+/**
+ * Which QEMU board runs a guest: `virt` (UART + test finisher) or `spike`
+ * (the only QEMU 7.2 board with an HTIF, found through the ELF's `tohost`).
+ */
+export type GuestBoard = 'virt' | 'spike';
+
+/** A guest and the behaviour every correct RV64GC machine must show. */
+export interface GuestExpectation {
+  /** Image name, without `.elf`. */
+  name: string;
+  board: GuestBoard;
+  /** Exact console output (UART or HTIF console). */
+  output: string;
+  /** Exit status of the emulator process. */
+  exitCode: number;
+}
+
+/** The bench guest's output: one digest per workload, then their checksum. */
+export const BENCH_OUTPUT = [
+  'dejavm bench',
+  'integer   e5971394f1a0b72e',
+  'memory    76d44986da960f6d',
+  'hash      9480f9d6a7c1b5eb',
+  'sort      666c398d7ffd41f7',
+  'recursion c44b348edecbfdda',
+  'muldiv    7822986d1c376a2c',
+  'nbody     d47f51d6d96e0135',
+  'matmul    ac8c2aa8b4d579b7',
+  'checksum  01581ac42b2eb5e6',
+  '',
+].join('\n');
+
+/** Every committed guest with its expected behaviour. */
+export const GUESTS: readonly GuestExpectation[] = [
+  { name: 'hello', board: 'virt', output: 'Hello, world!\n', exitCode: 0 },
+  { name: 'bench', board: 'virt', output: BENCH_OUTPUT, exitCode: 0 },
+  { name: 'htif-pass', board: 'spike', output: '', exitCode: 0 },
+  { name: 'htif-fail', board: 'spike', output: '', exitCode: 3 },
+  { name: 'htif-console', board: 'spike', output: 'Hello from the HTIF console!\n', exitCode: 0 },
+  { name: 'htif-muldiv', board: 'spike', output: '', exitCode: 0 },
+  { name: 'htif-amo', board: 'spike', output: '', exitCode: 0 },
+  { name: 'htif-fpu', board: 'spike', output: '', exitCode: 0 },
+  { name: 'htif-rvc', board: 'spike', output: '', exitCode: 0 },
+  { name: 'htif-trap', board: 'spike', output: '', exitCode: 0 },
+];
