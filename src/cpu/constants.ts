@@ -1,0 +1,84 @@
+/** Privilege levels as encoded in mstatus.MPP and the spec. */
+export const PRIV_U = 0;
+/** Supervisor privilege. */
+export const PRIV_S = 1;
+/** Machine privilege. */
+export const PRIV_M = 3;
+
+/** mstatus bit masks (low 32 bits; the high half is UXL/SXL = 2 and SD). */
+export const MSTATUS = {
+  SIE: 1 << 1,
+  MIE: 1 << 3,
+  SPIE: 1 << 5,
+  MPIE: 1 << 7,
+  SPP: 1 << 8,
+  MPP_SHIFT: 11,
+  MPP: 3 << 11,
+  FS_SHIFT: 13,
+  FS: 3 << 13,
+  MPRV: 1 << 17,
+  SUM: 1 << 18,
+  MXR: 1 << 19,
+  TVM: 1 << 20,
+  TW: 1 << 21,
+  TSR: 1 << 22,
+} as const;
+
+/** Bits of mstatus that M-mode software can write (QEMU 7.2, no H/V). */
+export const MSTATUS_WRITABLE =
+  MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
+  MSTATUS.FS | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+
+/** The part of mstatus visible and writable through sstatus. */
+export const SSTATUS_MASK =
+  MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR;
+
+/** Interrupt bits in mip/mie (and causes: bit n is interrupt cause n). */
+export const IRQ = {
+  SSI: 1 << 1,
+  MSI: 1 << 3,
+  STI: 1 << 5,
+  MTI: 1 << 7,
+  SEI: 1 << 9,
+  MEI: 1 << 11,
+} as const;
+
+/** Interrupts M-mode can delegate to S-mode (mideleg writable bits). */
+export const DELEGABLE_IRQS = IRQ.SSI | IRQ.STI | IRQ.SEI;
+
+/** Exception causes (mcause with the interrupt bit clear). */
+export const CAUSE = {
+  MISALIGNED_FETCH: 0,
+  FETCH_ACCESS: 1,
+  ILLEGAL_INSTRUCTION: 2,
+  BREAKPOINT: 3,
+  MISALIGNED_LOAD: 4,
+  LOAD_ACCESS: 5,
+  MISALIGNED_STORE: 6,
+  STORE_ACCESS: 7,
+  ECALL_FROM_U: 8,
+  ECALL_FROM_S: 9,
+  ECALL_FROM_M: 11,
+  FETCH_PAGE_FAULT: 12,
+  LOAD_PAGE_FAULT: 13,
+  STORE_PAGE_FAULT: 15,
+} as const;
+
+/** Exceptions M-mode can delegate (medeleg writable bits, as QEMU 7.2). */
+export const DELEGABLE_EXCEPTIONS =
+  (1 << CAUSE.MISALIGNED_FETCH) | (1 << CAUSE.FETCH_ACCESS) | (1 << CAUSE.ILLEGAL_INSTRUCTION) |
+  (1 << CAUSE.BREAKPOINT) | (1 << CAUSE.MISALIGNED_LOAD) | (1 << CAUSE.LOAD_ACCESS) |
+  (1 << CAUSE.MISALIGNED_STORE) | (1 << CAUSE.STORE_ACCESS) | (1 << CAUSE.ECALL_FROM_U) |
+  (1 << CAUSE.ECALL_FROM_S) | (1 << CAUSE.FETCH_PAGE_FAULT) | (1 << CAUSE.LOAD_PAGE_FAULT) |
+  (1 << CAUSE.STORE_PAGE_FAULT);
+
+/** Memory access kinds, used for permission checks and fault causes. */
+export const enum Access {
+  FETCH = 0,
+  LOAD = 1,
+  STORE = 2,
+}
+
+/** misa for RV64 with A, C, D, F, I, M, S, U. */
+export const MISA = (2n << 62n) | BigInt(
+  (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20));

@@ -1,0 +1,77 @@
+import type { MmioDevice } from './device.js';
+import { Ram } from './ram.js';
+
+/** One device window on the physical bus. */
+export interface BusRegion {
+  readonly base: number;
+  readonly size: number;
+  readonly device: MmioDevice;
+}
+
+/** An MMIO access as observers see it (after the device answered). */
+export interface MmioAccess {
+  readonly device: MmioDevice;
+  readonly offset: number;
+  readonly size: 1 | 2 | 4 | 8;
+  readonly write: boolean;
+  readonly value: bigint;
+}
+
+/**
+ * The guest-physical address space: RAM plus device windows.
+ *
+ * Devices may overlay RAM (the HTIF's `tohost` lives inside RAM); pages that
+ * hold an overlay are flagged in `ioPages` so fast paths never cache them.
+ * Every device access goes through `mmioRead`/`mmioWrite`, the one place MMIO
+ * exits are handled, which tells the registered observer.
+ */
+export class Bus {
+  private readonly regions: BusRegion[] = [];
+  /** Per-RAM-page flag: nonzero when a device window overlaps the page. */
+  readonly ioPages: Uint8Array;
+  /** Called after every device access (recorder, statistics). */
+  observer: ((access: MmioAccess) => void) | undefined;
+
+  constructor(readonly ram: Ram) {
+    this.ioPages = new Uint8Array(ram.codePages.length);
+  }
+
+  /** Map `device` at `[base, base + size)`. Later mappings take precedence. */
+  map(base: number, size: number, device: MmioDevice): void {
+    this.regions.unshift({ base, size, device });
+    const ram = this.ram;
+    const start = Math.max(base, ram.base);
+    const end = Math.min(base + size, ram.base + ram.size);
+    for (let a = start; a < end; a += 4096) this.ioPages[(a - ram.base) >>> 12] = 1;
+    if (start < end) this.ioPages[(end - 1 - ram.base) >>> 12] = 1;
+  }
+
+  /** The device region containing `[paddr, paddr + size)`, if any. */
+  findRegion(paddr: number, size: number): BusRegion | undefined {
+    for (const region of this.regions) {
+      if (paddr >= region.base && paddr + size <= region.base + region.size) return region;
+    }
+    return undefined;
+  }
+
+  /** Whether `paddr` (with `size` bytes) is plain RAM with no device overlay. */
+  isPlainRam(paddr: number, size: number): boolean {
+    return this.ram.contains(paddr, size) && this.ioPages[(paddr - this.ram.base) >>> 12] === 0;
+  }
+
+  /** Read a device register; the caller found `region` with `findRegion`. */
+  mmioRead(region: BusRegion, paddr: number, size: 1 | 2 | 4 | 8): bigint {
+    const offset = paddr - region.base;
+    const value = BigInt.asUintN(size * 8, region.device.read(offset, size));
+    this.observer?.({ device: region.device, offset, size, write: false, value });
+    return value;
+  }
+
+  /** Write a device register; the caller found `region` with `findRegion`. */
+  mmioWrite(region: BusRegion, paddr: number, size: 1 | 2 | 4 | 8, value: bigint): void {
+    const offset = paddr - region.base;
+    const masked = BigInt.asUintN(size * 8, value);
+    region.device.write(offset, size, masked);
+    this.observer?.({ device: region.device, offset, size, write: true, value: masked });
+  }
+}

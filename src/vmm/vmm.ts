@@ -1,0 +1,153 @@
+import type { Hart } from '../cpu/hart.js';
+import type { TrapInfo } from '../cpu/trap.js';
+import type { FinishEvent } from '../devices/finish.js';
+import { ExitReason } from '../exec/backend.js';
+import { Interpreter, type InterpHart } from '../exec/interp/interpreter.js';
+import type { GuestImage } from '../machine/virt.js';
+import { VirtMachine } from '../machine/virt.js';
+import { VirtualClock } from './clock.js';
+
+/** Longest slice a hart runs before the VMM looks at devices and timers again. */
+const QUANTUM = 1 << 20;
+
+/** How a run ended. */
+export type StopReason = 'pass' | 'fail' | 'reset' | 'unsupported' | 'max-insns' | 'idle';
+
+/** The outcome of `Vmm.run`. */
+export interface RunOutcome {
+  readonly reason: StopReason;
+  /** Exit status for the host process: the guest's code, 0 at a plain limit. */
+  readonly exitCode: number;
+  /** One line for humans. */
+  readonly message: string;
+  /** Instructions retired by all harts. */
+  readonly instructions: number;
+}
+
+/** One retired instruction, for `--trace-insns`. */
+export interface RetiredInstruction {
+  readonly hart: number;
+  /** The icount before the instruction retired (0 for the first). */
+  readonly icount: number;
+  readonly pc: bigint;
+  readonly raw: number;
+  readonly len: number;
+}
+
+/** What to build and run. */
+export interface VmmConfig {
+  readonly kernel: GuestImage;
+  readonly memoryMiB?: number;
+  readonly harts?: number;
+  /** Console output bytes. */
+  readonly console: (byte: number) => void;
+}
+
+/**
+ * The VMM run loop: builds the virt board with a backend, runs the harts in
+ * slices that end exactly at timer deadlines, handles WFI by skipping
+ * virtual time, and stops on a power-off request or the instruction limit.
+ */
+export class Vmm {
+  readonly machine: VirtMachine;
+  readonly clock: VirtualClock;
+  readonly backend: Interpreter;
+  private finish: FinishEvent | undefined;
+  private readonly harts: Hart[];
+
+  /** @throws ImageError when an image cannot be loaded. */
+  constructor(config: VmmConfig) {
+    const hartList: Hart[] = [];
+    const clock = new VirtualClock(hartList);
+    this.machine = new VirtMachine({
+      memoryMiB: config.memoryMiB ?? 128,
+      harts: config.harts ?? 1,
+      kernel: config.kernel,
+      console: config.console,
+      time: clock,
+      onFinish: (event) => this.requestFinish(event),
+    });
+    hartList.push(...this.machine.harts);
+    this.harts = this.machine.harts;
+    this.clock = clock;
+    this.backend = new Interpreter(this.machine.bus);
+    for (const hart of this.harts) {
+      this.backend.forHart(hart).csr.readTime = () => this.machine.aclint.mtime();
+    }
+  }
+
+  /** Register an observer for every trap and interrupt taken. */
+  onTrap(observer: (info: TrapInfo) => void): void {
+    for (const hart of this.harts) this.backend.forHart(hart).onTrap = observer;
+  }
+
+  private requestFinish(event: FinishEvent): void {
+    this.finish ??= event;
+    for (const hart of this.harts) {
+      hart.stopRequest = true;
+      hart.interruptCheck = true;
+    }
+  }
+
+  /** Instructions retired so far by all harts. */
+  instructions(): number {
+    return this.harts.reduce((sum, hart) => sum + hart.icount, 0);
+  }
+
+  /**
+   * Run until the guest stops or `maxInstructions` (per hart) retire.
+   * With `onRetire`, instructions run one at a time and each is reported.
+   */
+  run(maxInstructions = Infinity, onRetire?: (insn: RetiredInstruction) => void): RunOutcome {
+    const machine = this.machine;
+    for (;;) {
+      if (this.finish !== undefined) return this.outcome(this.finish);
+      let allWaiting = true;
+      let progressed = false;
+      for (const hart of this.harts) {
+        if (hart.waiting) continue;
+        allWaiting = false;
+        const left = maxInstructions - hart.icount;
+        if (left <= 0) continue;
+        const deadline = machine.aclint.nextDeadline();
+        const untilTimer = deadline === null ? QUANTUM : this.clock.instructionsUntil(deadline);
+        const budget = Math.min(QUANTUM, left, untilTimer);
+        if (onRetire === undefined) this.backend.run(hart, budget);
+        else this.stepTraced(hart, budget, onRetire);
+        progressed = true;
+        machine.aclint.sync();
+        machine.uart.sync();
+      }
+      if (this.finish !== undefined) continue;
+      if (allWaiting) {
+        const deadline = machine.aclint.nextDeadline();
+        if (deadline === null) {
+          return { reason: 'idle', exitCode: 1, message: 'all harts wait for an interrupt that can never come', instructions: this.instructions() };
+        }
+        this.clock.skipTo(deadline);
+        machine.aclint.sync();
+        for (const hart of this.harts) hart.waiting = false;
+        continue;
+      }
+      if (!progressed) {
+        return { reason: 'max-insns', exitCode: 0, message: `instruction limit reached (${maxInstructions})`, instructions: this.instructions() };
+      }
+    }
+  }
+
+  private stepTraced(hart: Hart, budget: number, onRetire: (insn: RetiredInstruction) => void): void {
+    const core: InterpHart = this.backend.forHart(hart);
+    for (let i = 0; i < budget && !hart.waiting && this.finish === undefined; i++) {
+      const before = hart.icount;
+      const pc = hart.getPc();
+      const insn = core.peekInstruction();
+      const exit = this.backend.run(hart, 1);
+      if (hart.icount > before && insn !== null) onRetire({ hart: hart.hartId, icount: before, pc, raw: insn.raw, len: insn.len });
+      if (exit === ExitReason.STOP) break;
+    }
+  }
+
+  private outcome(event: FinishEvent): RunOutcome {
+    return { reason: event.kind, exitCode: event.code, message: event.reason, instructions: this.instructions() };
+  }
+}

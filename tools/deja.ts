@@ -1,0 +1,23 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ImageError } from '../src/machine/elf.js';
+import { exitWithError, UsageError } from './errors.js';
+import { registerRun } from './run.js';
+
+/** The `deja` command line: one subcommand per verb, each in its own file. */
+async function main(): Promise<void> {
+  let cli = yargs(hideBin(process.argv))
+    .scriptName('deja')
+    .strict()
+    .demandCommand(1, 'give a command (see deja --help)')
+    .recommendCommands()
+    .fail((message, error) => {
+      throw error ?? new UsageError(message.split('\n')[0] ?? message);
+    })
+    .help()
+    .version();
+  cli = registerRun(cli);
+  await cli.parseAsync();
+}
+
+main().catch((error: unknown) => exitWithError(error, (e) => e instanceof UsageError || e instanceof ImageError));
