@@ -84,3 +84,56 @@ export const PSEUDO_LINES: readonly string[] = [
   'rdcycle a0', 'rdtime a1', 'rdinstret a2', 'unimp', 'fence', 'fence.tso', 'sfence.vma', 'sfence.vma a0', 'sfence.vma a0,a1',
   'lr.w a0,0(a1)', 'amoswap.d.aqrl a0,a1,0(a2)', 'ld a0,(a1)', 'sd a0,(a1)',
 ];
+
+/** Major opcodes of RV64GC (bits 6..0). */
+export const MAJOR_OPCODES: readonly number[] = [
+  0x03, 0x07, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x27, 0x2f, 0x33, 0x37, 0x3b, 0x43, 0x47, 0x4b, 0x4f, 0x53, 0x63, 0x67, 0x6f, 0x73,
+];
+
+/**
+ * Deterministic pseudo-random 32-bit instruction words: for each major
+ * opcode, `perOpcode` words with random upper bits, biased towards small
+ * funct7/rs2 values so that the sparse OP-FP and SYSTEM spaces are hit.
+ */
+export function randomWords(perOpcode: number, seed = 12345): number[] {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state;
+  };
+  const words: number[] = [];
+  for (const opcode of MAJOR_OPCODES) {
+    for (let i = 0; i < perOpcode; i++) {
+      let word = (next() & ~0x7f) | opcode;
+      const shape = next() % 4;
+      if (shape === 1) word = (word & ~(0x3 << 20)) >>> 0;
+      if (shape === 2) word = (word & 0x7fffffff & ~(0x1f << 20)) >>> 0;
+      if (shape === 3) word = (word & 0x01ffffff) | ((next() % 0x80) << 25);
+      words.push(word >>> 0);
+    }
+  }
+  return words;
+}
+
+/** Little-endian bytes of 32-bit words. */
+export function wordBytes(words: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(words.length * 4);
+  const view = new DataView(bytes.buffer);
+  words.forEach((word, i) => view.setUint32(i * 4, word, true));
+  return bytes;
+}
+
+/** Little-endian bytes of 16-bit parcels. */
+export function parcelBytes(parcels: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(parcels.length * 2);
+  const view = new DataView(bytes.buffer);
+  parcels.forEach((parcel, i) => view.setUint16(i * 2, parcel, true));
+  return bytes;
+}
+
+/** Every 16-bit parcel that is a compressed instruction (low bits not 3). */
+export function allCompressedParcels(): number[] {
+  const parcels: number[] = [];
+  for (let c = 0; c < 0x10000; c++) if ((c & 3) !== 3) parcels.push(c);
+  return parcels;
+}
