@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: the macro benchmark (guests on QEMU and dejavm side by
+ * side), then the micro benchmarks (test/bench/micro/*.bench.ts).
+ *
+ * Options: --reps N (macro repetitions, default 5), --guest NAME (repeatable;
+ * default hello and bench), --micro-time MS (tinybench time per task, default
+ * 500), --macro-only, --micro-only.
+ */
+import { parseArgs } from 'node:util';
+import { formatMacroReport, runMacroBenchmark } from './macro.js';
+import { runMicroBenchmarks } from './micro-runner.js';
+
+const { values } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    guest: { type: 'string', multiple: true, default: ['hello', 'bench'] },
+    'micro-time': { type: 'string', default: '500' },
+    'macro-only': { type: 'boolean', default: false },
+    'micro-only': { type: 'boolean', default: false },
+  },
+});
+
+const print = (text: string): void => console.log(text);
+
+if (!values['micro-only']) {
+  const rows = await runMacroBenchmark(values.guest, Number(values.reps), print);
+  print(`\n${formatMacroReport(rows)}`);
+  if (rows.some((row) => row.problems.size > 0)) process.exitCode = 1;
+}
+if (!values['macro-only']) {
+  await runMicroBenchmarks(Number(values['micro-time']), print);
+}
