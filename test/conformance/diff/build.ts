@@ -40,7 +40,11 @@ export function assembleWithGnu(source: string): Uint8Array {
   try {
     const src = join(dir, 'prog.s');
     writeFileSync(src, source);
-    execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc', '-mno-relax', '-o', join(dir, 'prog.o'), src]);
+    try {
+      execFileSync('riscv64-unknown-elf-as', ['-march=rv64gc', '-mno-relax', '-o', join(dir, 'prog.o'), src], { stdio: 'pipe' });
+    } catch (error) {
+      throw new Error(`riscv64-unknown-elf-as rejected the program:\n${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+    }
     execFileSync('riscv64-unknown-elf-ld', [
       '--no-relax', `-Ttext=0x${CODE_BASE.toString(16)}`, '-e', '_start', '-o', join(dir, 'prog.elf'), join(dir, 'prog.o'),
     ]);

@@ -21,7 +21,7 @@ export const SCRATCH_PAGES = 2;
 /** First page-table page. */
 export const PAGE_TABLES = 0x8030_0000n;
 /** Number of 4 KiB page-table pages. */
-export const PAGE_TABLE_PAGES = 8;
+export const PAGE_TABLE_PAGES = 10;
 /** Size of one page. */
 export const PAGE = 0x1000n;
 /** Traps per case after which the harness abandons the body and dumps. */

@@ -1,0 +1,149 @@
+import { Priv, type BodyWriter } from './gen-context.js';
+import { memoryOp } from './gen-int.js';
+
+/** CSRs whose reads and writes are deterministic on both machines (no counters, no implementation IDs). */
+const MACHINE_CSRS = [
+  'mstatus', 'mie', 'mip', 'mscratch', 'mcounteren', 'medeleg', 'mideleg', 'misa', 'mhartid', 'mvendorid',
+  'mcause', 'mepc', 'mtval',
+] as const;
+const SUPERVISOR_CSRS = ['sstatus', 'sie', 'sip', 'sscratch', 'satp', 'scounteren', 'scause', 'sepc', 'stval'] as const;
+const FP_CSRS = ['fcsr', 'frm', 'fflags'] as const;
+/** mie bits the bodies may enable: software and supervisor interrupts only (no machine timer or external line). */
+const SAFE_MIE = 0x22an;
+/**
+ * Access and page faults (fetch, load, store) are never delegated by random
+ * medeleg writes: the S-mode handler could fault on its own code or records
+ * under a random satp and loop forever instead of reaching the trap limit.
+ */
+const UNDELEGATED_FAULTS = 0xb0a2n;
+
+/**
+ * A value the harness survives for a CSR write: satp only in Bare/Sv39/Sv48
+ * (QEMU 7.2 also accepts Sv57, which dejavm does not implement), mie without
+ * MTIE/MEIE, medeleg without fault delegation, everything else random.
+ */
+function csrWriteValue(w: BodyWriter, csr: string): bigint {
+  if (csr === 'satp') return (BigInt(w.rng.pick([0, 8, 9, 1])) << 60n) | (w.rng.next64() & 0x0fff_ffff_ffff_ffffn);
+  if (csr === 'mie' || csr === 'sie') return w.rng.next64() & SAFE_MIE;
+  if (csr === 'medeleg') return w.value() & ~UNDELEGATED_FAULTS;
+  return w.value();
+}
+
+/** One Zicsr instruction (register or immediate form, rs1 = x0 or not) on a CSR the current privilege may or may not access. */
+export function csrOp(w: BodyWriter, priv: Priv): void {
+  const pool: readonly string[] = priv === Priv.M && w.rng.chance(0.6)
+    ? MACHINE_CSRS
+    : w.rng.chance(0.7) ? SUPERVISOR_CSRS : FP_CSRS;
+  const csr = w.rng.pick(pool);
+  const op = w.rng.pick(['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
+  if (csr === 'satp' && priv !== Priv.M && w.paged) {
+    w.emit(`csrr ${w.rd()}, satp`);
+    return;
+  }
+  if (op.endsWith('i')) {
+    const uimm = w.rng.chance(0.3) ? 0 : w.rng.below(32);
+    const safe = csr === 'mie' || csr === 'sie' ? uimm & 0xa : uimm;
+    w.emit(`${op} ${w.rd()}, ${csr}, ${safe}`);
+    return;
+  }
+  if (priv === Priv.M && w.rng.chance(0.05)) {
+    const t = w.rd(false);
+    w.emit(`la ${t}, m_trap`, `addi ${t}, ${t}, ${w.rng.pick([0, 2, 3])}`, `csrrw ${w.rd()}, mtvec, ${t}`);
+    return;
+  }
+  const src = w.rng.chance(0.25) ? 'zero' : w.rd(false);
+  if (src !== 'zero') w.emit(w.li(src, csrWriteValue(w, csr)));
+  w.emit(`${op} ${w.rd()}, ${csr}, ${src}`);
+}
+
+/** Instructions that trap: illegal encodings, ecall/ebreak, misaligned accesses, access faults (load, store, fetch). */
+export function trapOp(w: BodyWriter): void {
+  switch (w.rng.below(8)) {
+    case 0:
+      w.emit(`.word 0x${w.rng.pick([0xffff_ffff, 0x0000_0000, 0x0000_007f, 0x3000_0073, 0x0000_700b, (w.rng.next32() | 3) >>> 0]).toString(16)}`);
+      break;
+    case 1:
+      w.emit(w.rng.pick(['ecall', 'ebreak', 'c.ebreak']));
+      break;
+    case 2:
+      memoryOp(w, 1);
+      break;
+    case 3: {
+      const base = w.rd(false);
+      w.emit(w.li(base, w.rng.pick([0x0n, 0x8n, 0x1_0000_0000n, 0x8800_0000n, 0xffff_ffff_ffff_f000n])));
+      w.emit(w.rng.chance(0.5) ? `ld ${w.rd()}, 0(${base})` : `sw ${w.rs()}, 0(${base})`);
+      break;
+    }
+    case 4: {
+      const base = w.rd(false, [1]);
+      w.emit(w.li(base, w.rng.pick([0x0n, 0x1_0000_0000n, 0x8800_0000n])), `jalr ra, 0(${base})`);
+      break;
+    }
+    case 5:
+      w.emit(`csrw mvendorid, ${w.rs()}`);
+      break;
+    case 6:
+      w.emit(`csrr ${w.rd()}, 0x015`);
+      break;
+    default:
+      w.emit(`.word 0x${((0x0000_0073 | (w.rng.below(0x800) << 20) | (w.rng.below(32) << 15) | (w.rng.below(32) << 7)) >>> 0).toString(16)}`);
+  }
+}
+
+/** The privilege a body is in at the current point of generation; `known` turns false once an `sret` might have trapped (TSR). */
+export interface PrivState {
+  priv: Priv;
+  known: boolean;
+}
+
+/**
+ * Privilege operations from the body's current level: mret/sret to a lower
+ * level (tracked in `state.priv`), sfence.vma, wfi where it cannot sleep
+ * (U mode, or S with TW set), sstatus/sie/sip views, software interrupts.
+ */
+export function privOp(w: BodyWriter, state: PrivState): void {
+  const t = w.rd(false);
+  switch (w.rng.below(7)) {
+    case 0: {
+      if (state.priv !== Priv.M) {
+        w.emit('mret');
+        return;
+      }
+      const target = w.rng.pick([Priv.S, Priv.U]);
+      const next = w.label();
+      w.emit(`la ${t}, ${next}`, `csrw mepc, ${t}`, `li ${t}, 0x1800`, `csrc mstatus, ${t}`);
+      if (target === Priv.S) w.emit(`li ${t}, 0x800`, `csrs mstatus, ${t}`);
+      w.emit('mret', `${next}:`);
+      state.priv = target;
+      return;
+    }
+    case 1: {
+      if (state.priv === Priv.U) {
+        w.emit('sret');
+        return;
+      }
+      const next = w.label();
+      w.emit(`la ${t}, ${next}`, `csrw sepc, ${t}`, `li ${t}, 0x100`, `csrc sstatus, ${t}`, 'sret', `${next}:`);
+      if (state.priv === Priv.S) state.known = false;
+      state.priv = Priv.U;
+      return;
+    }
+    case 2:
+      w.emit(w.rng.chance(0.5) ? 'sfence.vma' : `sfence.vma ${w.rs()}, ${w.rs()}`);
+      return;
+    case 3:
+      if (state.priv === Priv.U && state.known) w.emit('wfi');
+      else if (state.priv === Priv.S) w.emit(`csrr ${t}, sstatus`);
+      else w.emit(`li ${t}, 0x200000`, `csrs mstatus, ${t}`);
+      return;
+    case 4:
+      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x20, 0x200, 0x22, 0x222])}`, `csrs ${w.rng.pick(['mip', 'sip'])}, ${t}`);
+      return;
+    case 5:
+      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x8, 0xaa, 0x80002, 0x40000, 0x20000])}`);
+      w.emit(`${w.rng.pick(['csrs', 'csrc'])} ${w.rng.pick(['mstatus', 'sstatus'])}, ${t}`);
+      return;
+    default:
+      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x20, 0x222])}`, `csrs ${w.rng.pick(['mie', 'sie'])}, ${t}`);
+  }
+}
