@@ -85,11 +85,16 @@ export class Aclint implements MmioDevice {
     return BigInt.asUintN(64, this.time.now() + this.timeDelta);
   }
 
-  /** Raises MTIP on every hart whose `mtimecmp` the clock has reached. */
+  /**
+   * Re-evaluates every hart's MTIP (`mtimecmp <= mtime`) for the current
+   * time, calling a hart only when its level changes. With a clock that never
+   * goes back this only ever raises MTIP, exactly when QEMU's timer would fire.
+   */
   sync(): void {
     const now = this.mtime();
     for (let hart = 0; hart < this.harts.length; hart++) {
-      if (!this.mtip[hart] && (this.timecmp[hart] as bigint) <= now) this.setMtip(hart, true);
+      const level = (this.timecmp[hart] as bigint) <= now;
+      if (level !== this.mtip[hart]) this.setMtip(hart, level);
     }
   }
 

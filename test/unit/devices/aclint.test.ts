@@ -144,6 +144,17 @@ describe('Aclint MTIMER', () => {
     expect(aclint.nextDeadline()).toBeNull();
   });
 
+  it('re-evaluates levels both ways in sync, e.g. after the clock is restored to an earlier time', () => {
+    const { aclint, harts, clock, timecmp } = makeAclint(1, 100n);
+    aclint.write(timecmp(0), 8, 150n);
+    clock.ticks = 200n;
+    aclint.sync();
+    expect(harts[0]?.mip).toBe(MIP_MTIP);
+    clock.ticks = 120n;
+    aclint.sync();
+    expect(harts[0]?.mip).toBe(0);
+  });
+
   it('does not call the hart again when sync finds nothing new', () => {
     const { aclint, harts } = makeAclint(1);
     const before = harts[0]?.calls;
