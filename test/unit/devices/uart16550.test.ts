@@ -116,6 +116,15 @@ describe('Uart16550 transmit interrupt', () => {
     expect(read(IIR)).toBe(0x02);
   });
 
+  it('raises THRE again on a transmit FIFO reset (values read from QEMU)', () => {
+    const { read, write } = makeUart();
+    write(FCR, 0x01);
+    write(IER, 0x02);
+    expect([read(IIR), read(IIR)]).toEqual([0xc2, 0xc1]);
+    write(FCR, 0x05);
+    expect([read(IIR), read(IIR)]).toEqual([0xc2, 0xc1]);
+  });
+
   it('raises THRE after each transmitted byte', () => {
     const { read, write, irq } = makeUart();
     write(IER, 0x02);
