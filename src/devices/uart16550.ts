@@ -178,7 +178,7 @@ export class Uart16550 implements MmioDevice {
     const fcr = reader.u8('fcr');
     reader.check((fcr & ~0xc9) === 0, 'fcr', 'has bits that do not stick');
     reader.check(
-      (iir & 0xf0) === this.iirFor(fcr) && INTERRUPT_IDS.includes(iir & 0x0f),
+      (iir & 0xf0) === this.iirFifoBits(fcr) && INTERRUPT_IDS.includes(iir & 0x0f),
       'iir', 'is not a value the UART can hold with this fcr',
     );
     const divider = reader.u16('divider');
@@ -208,7 +208,7 @@ export class Uart16550 implements MmioDevice {
     this.pendingInput = Array.from(pendingInput);
   }
 
-  private iirFor(fcr: number): number {
+  private iirFifoBits(fcr: number): number {
     return fcr & FCR_FE ? IIR_FIFO_ENABLED : 0;
   }
 
@@ -358,7 +358,7 @@ export class Uart16550 implements MmioDevice {
       this.thrIpending = true;
     }
     this.fcr = command & 0xc9;
-    this.iir = (this.iir & ~IIR_FIFO_ENABLED) | this.iirFor(this.fcr);
+    this.iir = (this.iir & ~IIR_FIFO_ENABLED) | this.iirFifoBits(this.fcr);
     this.updateIrq();
   }
 

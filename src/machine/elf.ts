@@ -42,8 +42,11 @@ export interface ElfSegment {
 
 /** One named symbol from `.symtab`. */
 export interface ElfSymbol {
+  /** The symbol's name from `.strtab`. */
   readonly name: string;
+  /** `st_value`: the address for functions and objects. */
   readonly value: bigint;
+  /** `st_size` in bytes (0 when the assembler did not record one). */
   readonly size: bigint;
   /** True for STT_FUNC symbols. */
   readonly isFunction: boolean;
@@ -163,7 +166,7 @@ class ElfParser {
     if (count === PN_XNUM) this.fail('extended program header numbering (e_phnum = 0xffff) is not supported', 56);
     const entrySize = this.view.getUint16(54, true);
     if (entrySize !== PHDR_SIZE) this.fail(`e_phentsize is ${entrySize}, expected ${PHDR_SIZE}`, 54);
-    const table = this.tableStart(this.view.getBigUint64(32, true), count * PHDR_SIZE, 'program header table', 32);
+    const table = this.fileRange(this.view.getBigUint64(32, true), BigInt(count * PHDR_SIZE), 'program header table', 32);
     const segments: (ElfSegment & { readonly headerOffset: number })[] = [];
     for (let index = 0; index < count; index++) {
       const at = table + index * PHDR_SIZE;
@@ -211,7 +214,7 @@ class ElfParser {
     }
     const entrySize = this.view.getUint16(58, true);
     if (entrySize !== SHDR_SIZE) this.fail(`e_shentsize is ${entrySize}, expected ${SHDR_SIZE}`, 58);
-    const table = this.tableStart(tableOffset, count * SHDR_SIZE, 'section header table', 40);
+    const table = this.fileRange(tableOffset, BigInt(count * SHDR_SIZE), 'section header table', 40);
     const sections: SectionHeader[] = [];
     for (let index = 0; index < count; index++) {
       const at = table + index * SHDR_SIZE;
@@ -262,10 +265,6 @@ class ElfParser {
     const end = this.bytes.indexOf(0, start);
     if (end === -1 || end >= strings.offset + strings.size) this.fail('symbol name is not NUL-terminated inside its string table', start);
     return NAME_DECODER.decode(this.bytes.subarray(start, end));
-  }
-
-  private tableStart(offset: bigint, length: number, what: string, fieldOffset: number): number {
-    return this.fileRange(offset, BigInt(length), what, fieldOffset);
   }
 
   /** Checks that [offset, offset + size) lies in the file and returns offset as a number. */
