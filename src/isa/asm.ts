@@ -292,7 +292,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   for (let pass = 0; ; pass++) {
     if (pass === MAX_LAYOUT_PASSES) throw new AsmError('label addresses do not settle');
     new Pass(statements, origin, false, symbols, labelAddresses, pcrelHi).run();
-    const layout = labelAddresses.join(',');
+    const layout = `${labelAddresses.join(',')};${[...symbols.values()].join(',')}`;
     if (layout === previous) break;
     previous = layout;
   }
