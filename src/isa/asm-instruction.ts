@@ -26,8 +26,10 @@ function lookupForm(mnemonic: string): { form: InstructionForm; ordering: number
 }
 
 function expectOperandCount(ops: readonly string[], expected: number, optionalTail: number): void {
-  if (ops.length > expected || ops.length < expected - optionalTail) {
-    throw new AsmError(`expected ${expected - optionalTail === expected ? expected : `${expected - optionalTail}..${expected}`} operands, got ${ops.length}`);
+  const fewest = expected - optionalTail;
+  if (ops.length > expected || ops.length < fewest) {
+    const range = fewest === expected ? String(expected) : `${fewest}..${expected}`;
+    throw new AsmError(`expected ${range} operands, got ${ops.length}`);
   }
 }
 
