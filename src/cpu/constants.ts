@@ -64,13 +64,18 @@ export const CAUSE = {
   STORE_PAGE_FAULT: 15,
 } as const;
 
-/** Exceptions M-mode can delegate (medeleg writable bits, as QEMU 7.2). */
+/**
+ * medeleg's writable bits, as QEMU 7.2 keeps them: every exception up to the
+ * store page fault, and even with H disabled the hypervisor causes (10, 20-23)
+ * and ecall-from-M (11). Those bits read back but change nothing: those causes
+ * never occur, and a trap taken in M is never delegated.
+ */
 export const DELEGABLE_EXCEPTIONS =
   (1 << CAUSE.MISALIGNED_FETCH) | (1 << CAUSE.FETCH_ACCESS) | (1 << CAUSE.ILLEGAL_INSTRUCTION) |
   (1 << CAUSE.BREAKPOINT) | (1 << CAUSE.MISALIGNED_LOAD) | (1 << CAUSE.LOAD_ACCESS) |
   (1 << CAUSE.MISALIGNED_STORE) | (1 << CAUSE.STORE_ACCESS) | (1 << CAUSE.ECALL_FROM_U) |
-  (1 << CAUSE.ECALL_FROM_S) | (1 << CAUSE.FETCH_PAGE_FAULT) | (1 << CAUSE.LOAD_PAGE_FAULT) |
-  (1 << CAUSE.STORE_PAGE_FAULT);
+  (1 << CAUSE.ECALL_FROM_S) | (1 << 10) | (1 << CAUSE.ECALL_FROM_M) | (1 << CAUSE.FETCH_PAGE_FAULT) |
+  (1 << CAUSE.LOAD_PAGE_FAULT) | (1 << CAUSE.STORE_PAGE_FAULT) | (0xf << 20);
 
 /** Memory access kinds, used for permission checks and fault causes. */
 export const enum Access {

@@ -3,6 +3,10 @@
  * 0x80000000, one hart in M-mode, the interpreter backend, and a recorder of
  * every trap taken. Programs are written in assembly (`src/isa/asm.ts`).
  *
+ * PMP entry 0 starts as a NAPOT region over all memory with RWX, so S- and
+ * U-mode code runs (with no entry matching, only M may access memory); PMP
+ * tests overwrite it.
+ *
  * Every program gets a tail `__halt: wfi; j __halt` and both trap vectors
  * point at it by default, so a test program ends (exit reason WFI) either by
  * reaching `wfi` itself or by taking a trap it did not set a handler for.
@@ -70,6 +74,16 @@ export class HartHarness {
     this.hart.priv = PRIV_M;
     this.hart.mtvec = this.label('__halt');
     this.hart.stvec = this.label('__halt');
+    this.setPmp(0, 0x1f, (1n << 54n) - 1n);
+    return this;
+  }
+
+  /** Set PMP entry `index` (config byte and pmpaddr) and rebuild the rules. */
+  setPmp(index: number, config: number, address: bigint): this {
+    this.hart.pmpcfg[index] = config;
+    this.hart.pmpaddr[index] = address;
+    this.hart.onPmpChange();
+    this.hart.flushTranslations();
     return this;
   }
 
