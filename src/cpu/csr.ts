@@ -14,6 +14,10 @@ const SD = 1n << 63n;
 const SATP_MODE_SHIFT = 60n;
 const SATP_KEEP = (0xfn << 60n) | (0xffffn << 44n) | 0xfffffffffffn;
 const PMPADDR_MASK = (1n << 54n) - 1n;
+/** menvcfg bits QEMU 7.2 keeps: FIOM, CBIE, CBCFE, CBZE, PBMTE, STCE (stored, no effect here). */
+const MENVCFG_WRITABLE = 0xc0000000000000f1n;
+/** senvcfg bits QEMU 7.2 keeps: FIOM, CBIE, CBCFE, CBZE. */
+const SENVCFG_WRITABLE = 0xf1n;
 const U64 = (1n << 64n) - 1n;
 
 /**
@@ -110,7 +114,9 @@ export class CsrFile {
       this.value = h.pmpaddr[csr - 0x3b0]!;
       return true;
     }
-    if ((csr >= 0xc03 && csr <= 0xc1f) || (csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0x323 && csr <= 0x33f)) {
+    // mhpmevent3..31 read as zero; the hpm counters themselves do not exist
+    // (QEMU 7.2 with pmu-num=0 makes [m]hpmcounter3..31 illegal).
+    if (csr >= 0x323 && csr <= 0x33f) {
       this.value = 0n;
       return true;
     }
@@ -139,7 +145,7 @@ export class CsrFile {
       case 0x104: this.setMie((h.mie & ~h.mideleg) | (low & h.mideleg)); return;
       case 0x105: if ((low & 3) < 2) h.stvec = value; return;
       case 0x106: h.scounteren = low; return;
-      case 0x10a: h.senvcfg = value & 1n; return;
+      case 0x10a: h.senvcfg = value & SENVCFG_WRITABLE; return;
       case 0x140: h.sscratch = value; return;
       case 0x141: h.sepc = value & ~1n; return;
       case 0x142: h.scause = value; return;
@@ -156,7 +162,7 @@ export class CsrFile {
       case 0x304: this.setMie(low & ALL_IRQS); return;
       case 0x305: if ((low & 3) < 2) h.mtvec = value; return;
       case 0x306: h.mcounteren = low; return;
-      case 0x30a: h.menvcfg = value & 1n; return;
+      case 0x30a: h.menvcfg = value & MENVCFG_WRITABLE; return;
       case 0x320: h.mcountinhibit = low & ~2; return;
       case 0x340: h.mscratch = value; return;
       case 0x341: h.mepc = value & ~1n; return;
