@@ -10,13 +10,13 @@
  * that yields the sign of the rounding error, from which the directed modes
  * and NX follow. It is taken only where those transformations are exact and
  * neither overflow nor underflow is possible; everything else (special
- * operands, extreme exponents, fused multiply-adds whose product is inexact)
- * goes to the exact BigInt reference.
+ * operands, extreme exponents) goes to the exact BigInt reference.
  */
 import { BINARY64, exactAdd, exactDiv, exactFma, exactMul, exactSqrt, signBit } from './exact.js';
-import { RMM } from './flags.js';
+import { RDN, RMM } from './flags.js';
 import {
   isTieTowardZero,
+  roundToOdd,
   signedZeroSum,
   twoProductError,
   twoSumError,
@@ -33,13 +33,20 @@ const PRODUCT_MAX = 2 ** 1020;
 const SPLIT_MAX = 2 ** 995;
 /** Smallest result magnitude of the fast path: keeps clear of the subnormal range. */
 const NORMAL_MARGIN = 2 ** -1021;
+/** Operands of TwoSum must stay below this magnitude so that no intermediate overflows. */
+const TWO_SUM_MAX = 2 ** 1021;
+/** Smallest fused multiply-add result magnitude of the fast path (keeps ulp(r) far above subnormal spacing). */
+const FMA_RESULT_MIN = 2 ** -1000;
 /** Returned by the fast-path helpers when the exact reference must decide. */
 const SLOW = -1;
 
-/** Writes the rounded sum of two finite doubles, or returns SLOW if it overflows. */
+/**
+ * Writes the rounded sum of two doubles, or returns SLOW when an operand is
+ * not finite or so large that TwoSum's intermediates could overflow.
+ */
 function writeSum(f: Int32Array, rd: number, a: number, b: number, rm: number): number {
+  if (!(Math.abs(a) < TWO_SUM_MAX && Math.abs(b) < TWO_SUM_MAX)) return SLOW;
   const sum = a + b;
-  if (sum - sum !== 0) return SLOW;
   const error = twoSumError(a, b, sum);
   if (error === 0) {
     writeF64(f, rd, sum === 0 ? signedZeroSum(a, b, sum, rm) : sum);
@@ -51,10 +58,8 @@ function writeSum(f: Int32Array, rd: number, a: number, b: number, rm: number): 
 function addOrSub(f: Int32Array, rd: number, rs1: number, rs2: number, negate: boolean, rm: number): number {
   const a = readF64(f, rs1);
   const b = negate ? -readF64(f, rs2) : readF64(f, rs2);
-  if (a - a === 0 && b - b === 0) {
-    const flags = writeSum(f, rd, a, b, rm);
-    if (flags !== SLOW) return flags;
-  }
+  const flags = writeSum(f, rd, a, b, rm);
+  if (flags !== SLOW) return flags;
   const bBits = f64BigBits(f, rs2);
   return writeRounded64(f, rd, exactAdd(BINARY64, f64BigBits(f, rs1), negate ? bBits ^ SIGN : bBits, rm));
 }
@@ -129,9 +134,39 @@ export function fsqrt_d(f: Int32Array, rd: number, rs1: number, rm: number): num
 }
 
 /**
- * `rd = ±(rs1 * rs2) ± rs3`, rounded once. Fast only when the product is exact
- * (then it is a plain sum); otherwise the exact reference computes it.
+ * The fast path of `a * b + c` for a product in the TwoProduct-safe range,
+ * or SLOW. With p + e = a * b and s + t = p + c exactly (TwoProduct, TwoSum),
+ * the exact result is s + t + e. Let v be t + e rounded to odd and
+ * r = RN(s + v) (the Boldo-Melquiond FMA emulation). Either p + c was exact
+ * (t = 0, so v = e exactly and r + w = s + v is exact, w = TwoSum error), or
+ * |s| >= |p| / 2 (Sterbenz fails), so |t + e| <= 1.5 ulp(s) and ulp(v) is
+ * below ulp(r) / 2^49: then s + v is an odd multiple of ulp(v), no float or
+ * midpoint lies between s + v and the exact value, r is its correct rounding,
+ * exact - r has the sign of w, and the exact value is never a tie.
  */
+function fusedSum(f: Int32Array, rd: number, a: number, b: number, c: number, p: number, rm: number): number {
+  const e = twoProductError(a, b, p);
+  const s = p + c;
+  const t = twoSumError(p, c, s);
+  const nearest = t + e;
+  const nearestError = twoSumError(t, e, nearest);
+  const v = roundToOdd(nearest, nearestError);
+  const delta = (nearest - v) + nearestError;
+  const r = s + v;
+  const w = twoSumError(s, v, r);
+  const mag = Math.abs(r);
+  if (mag >= FMA_RESULT_MIN && mag < Infinity) {
+    const tie = rm === RMM && delta === 0 && isTieTowardZero(r, w);
+    return writeRoundedF64(f, rd, r, w !== 0 ? w : delta, tie, rm);
+  }
+  if (r === 0 && delta === 0 && w === 0) {
+    writeF64(f, rd, rm === RDN ? -0 : 0);
+    return 0;
+  }
+  return SLOW;
+}
+
+/** `rd = ±(rs1 * rs2) ± rs3`, rounded once; extreme or special operands go to the exact reference. */
 function fusedMultiplyAdd(
   f: Int32Array, rd: number, rs1: number, rs2: number, rs3: number,
   negateProduct: boolean, negateAddend: boolean, rm: number,
@@ -140,10 +175,10 @@ function fusedMultiplyAdd(
   const b = readF64(f, rs2);
   const c = negateAddend ? -readF64(f, rs3) : readF64(f, rs3);
   const p = a * b;
-  const exactProduct =
-    (productIsSafe(a, b, p) && twoProductError(a, b, p) === 0) || (p === 0 && (a === 0 || b === 0));
-  if (exactProduct && c - c === 0) {
-    const flags = writeSum(f, rd, p, c, rm);
+  if (Math.abs(c) < TWO_SUM_MAX) {
+    let flags = SLOW;
+    if (productIsSafe(a, b, p)) flags = fusedSum(f, rd, a, b, c, p, rm);
+    else if (p === 0 && (a === 0 || b === 0)) flags = writeSum(f, rd, p, c, rm);
     if (flags !== SLOW) return flags;
   }
   const aBits = f64BigBits(f, rs1);

@@ -17,7 +17,7 @@ const SPLITTER = 134217729;
 
 /**
  * The exact error `a + b - s` of `s = a + b` (Knuth's TwoSum).
- * Requires finite operands and a finite sum.
+ * Requires operands small enough that no intermediate overflows (below 2^1021 in magnitude).
  */
 export function twoSumError(a: number, b: number, s: number): number {
   const bVirtual = s - a;

@@ -152,6 +152,10 @@ const DOUBLE_ROWS: Row[] = [
   ...perMode('fadd_d', D.max, d(2 ** 969), 0n, [
     [D.max, NX], [D.max, NX], [D.max, NX], [D.inf, OF | NX], [D.max, NX],
   ]),
+  // Operands near the top of the range, where TwoSum's intermediates would overflow.
+  ['fadd_d', RDN, 0xffd8000000000003n, D.max, 0n, 0x7fe3fffffffffffdn, NX],
+  ['fsub_d', RDN, 0xffd9d536878c1917n, D.negMax, 0n, 0x7fe31564bc39f373n, NX],
+  ['fmadd_d', RDN, 0xffd8000000000003n, d(1), D.max, 0x7fe3fffffffffffdn, NX],
   ...perMode('fadd_d', d(1), d(2 ** -53), 0n, [
     [d(1), NX], [d(1), NX], [d(1), NX], [d(1) + 1n, NX], [d(1) + 1n, NX],
   ]),

@@ -20,7 +20,8 @@ import { Rng } from './oracle/operands.js';
 import { isNaNBits, layoutOfKind, referenceFor, tuplesFor, type Tuple } from './oracle/cases.js';
 
 const ORACLE_MODES = [0, 1, 2, 3];
-const TUPLES_PER_OP = 2000;
+/** Operand tuples per operation; raise FPU_ORACLE_TUPLES for a longer soak. */
+const TUPLES_PER_OP = Number(process.env.FPU_ORACLE_TUPLES ?? 2000);
 const MAX_REPORTED = 5;
 const unavailable = oracleUnavailableReason();
 
