@@ -40,18 +40,20 @@ export interface Outcome {
   readonly flags: number;
   /** For single results: whether the register was properly NaN-boxed. */
   readonly boxed: boolean;
+  /** The whole 64-bit destination register (f or x). */
+  readonly register: bigint;
 }
-
-type FloatOp = (f: Int32Array, rd: number, ...rest: number[]) => number;
-type ToIntOp = (f: Int32Array, x: Int32Array, xd: number, rs1: number, rm: number) => number;
-type FromIntOp = (f: Int32Array, rd: number, x: Int32Array, xs: number, rm: number) => number;
 
 /** How to call one exported operation. */
 export interface OpSpec {
   readonly name: string;
   readonly operands: readonly Kind[];
   readonly result: Kind;
-  readonly run: (a: bigint, b: bigint, c: bigint, rm: number) => Outcome;
+  /**
+   * Runs the operation on fresh register files. Single operands are NaN-boxed
+   * unless `raw`, in which case every operand is written as 64 raw bits.
+   */
+  readonly run: (a: bigint, b: bigint, c: bigint, rm: number, raw?: boolean) => Outcome;
 }
 
 const RS = [1, 2, 3];
@@ -59,71 +61,53 @@ const RD = 4;
 const XS = 1;
 const XD = 5;
 
-function readResult(files: Files, kind: Kind, flags: number): Outcome {
-  if (kind === 's') {
-    return { bits: get64(files.f, RD) & 0xffffffffn, flags, boxed: files.f[2 * RD + 1] === -1 };
-  }
-  if (kind === 'd') return { bits: get64(files.f, RD), flags, boxed: true };
-  return { bits: get64(files.x, XD), flags, boxed: true };
+type Call = (files: Files, rm: number) => number;
+type AnyOp = (...args: (Int32Array | number)[]) => number;
+
+function exported(name: string): AnyOp {
+  return (fpu as unknown as Record<string, AnyOp>)[name];
 }
 
-function floatOp(name: string, kind: 's' | 'd', arity: number, withRm = true): OpSpec {
-  const fn = (fpu as unknown as Record<string, FloatOp>)[name];
+function spec(name: string, operands: readonly Kind[], result: Kind, call: Call): OpSpec {
   return {
     name,
-    operands: Array<Kind>(arity).fill(kind),
-    result: kind,
-    run(a, b, c, rm) {
+    operands,
+    result,
+    run(a, b, c, rm, raw = false) {
       const files = newFiles();
-      const put = kind === 's' ? put32 : put64;
-      [a, b, c].slice(0, arity).forEach((v, i) => put(files.f, RS[i], v));
-      const regs = RS.slice(0, arity);
-      const flags = withRm ? fn(files.f, RD, ...regs, rm) : fn(files.f, RD, ...regs);
-      return readResult(files, kind, flags);
+      [a, b, c].slice(0, operands.length).forEach((v, i) => {
+        const kind = operands[i];
+        if (kind === 'w' || kind === 'l') put64(files.x, XS, v);
+        else if (kind === 's' && !raw) put32(files.f, RS[i], v);
+        else put64(files.f, RS[i], v);
+      });
+      const flags = call(files, rm);
+      const toX = result === 'w' || result === 'l';
+      const register = get64(toX ? files.x : files.f, toX ? XD : RD);
+      if (result === 's') return { bits: register & 0xffffffffn, flags, boxed: register >> 32n === 0xffffffffn, register };
+      return { bits: register, flags, boxed: true, register };
     },
   };
+}
+
+function floatOp(name: string, kind: 's' | 'd', arity: number): OpSpec {
+  const fn = exported(name);
+  return spec(name, Array<Kind>(arity).fill(kind), kind, ({ f }, rm) => fn(f, RD, ...RS.slice(0, arity), rm));
 }
 
 function toIntOp(name: string, from: 's' | 'd', to: 'w' | 'l'): OpSpec {
-  const fn = (fpu as unknown as Record<string, ToIntOp>)[name];
-  return {
-    name,
-    operands: [from],
-    result: to,
-    run(a, _b, _c, rm) {
-      const files = newFiles();
-      (from === 's' ? put32 : put64)(files.f, 1, a);
-      return readResult(files, to, fn(files.f, files.x, XD, 1, rm));
-    },
-  };
+  const fn = exported(name);
+  return spec(name, [from], to, ({ f, x }, rm) => fn(f, x, XD, 1, rm));
 }
 
 function fromIntOp(name: string, from: 'w' | 'l', to: 's' | 'd'): OpSpec {
-  const fn = (fpu as unknown as Record<string, FromIntOp>)[name];
-  return {
-    name,
-    operands: [from],
-    result: to,
-    run(a, _b, _c, rm) {
-      const files = newFiles();
-      put64(files.x, XS, a);
-      return readResult(files, to, fn(files.f, RD, files.x, XS, rm));
-    },
-  };
+  const fn = exported(name);
+  return spec(name, [from], to, ({ f, x }, rm) => fn(f, RD, x, XS, rm));
 }
 
 function convertOp(name: string, from: 's' | 'd', to: 's' | 'd'): OpSpec {
-  const fn = (fpu as unknown as Record<string, FloatOp>)[name];
-  return {
-    name,
-    operands: [from],
-    result: to,
-    run(a, _b, _c, rm) {
-      const files = newFiles();
-      (from === 's' ? put32 : put64)(files.f, 1, a);
-      return readResult(files, to, fn(files.f, RD, 1, rm));
-    },
-  };
+  const fn = exported(name);
+  return spec(name, [from], to, ({ f }, rm) => fn(f, RD, 1, rm));
 }
 
 /** Every rounding operation the hardware oracle can check, by name. */
@@ -151,27 +135,25 @@ export const ROUNDING_OPS: readonly OpSpec[] = [
   convertOp('fcvt_d_s', 's', 'd'),
 ];
 
+/** The operations without rounding: min/max, comparisons, classification. */
+export const EXACT_OPS: readonly OpSpec[] = (['s', 'd'] as const).flatMap((k) => [
+  ...['fmin', 'fmax'].map((op) => {
+    const fn = exported(`${op}_${k}`);
+    return spec(`${op}_${k}`, [k, k], k, ({ f }) => fn(f, RD, 1, 2));
+  }),
+  ...['feq', 'flt', 'fle'].map((op) => {
+    const fn = exported(`${op}_${k}`);
+    return spec(`${op}_${k}`, [k, k], 'l', ({ f, x }) => fn(f, x, XD, 1, 2));
+  }),
+  (() => {
+    const fn = exported(`fclass_${k}`);
+    return spec(`fclass_${k}`, [k], 'l', ({ f, x }) => fn(f, x, XD, 1));
+  })(),
+]);
+
 /** Looks up an operation spec by name. */
 export function opSpec(name: string): OpSpec {
-  const spec = ROUNDING_OPS.find((o) => o.name === name);
-  if (!spec) throw new Error(`no op ${name}`);
-  return spec;
-}
-
-/** A spec for a comparison or min/max (no rounding mode). */
-export function compareOp(name: string, kind: 's' | 'd', toInteger: boolean): OpSpec {
-  if (!toInteger) return floatOp(name, kind, 2, false);
-  const fn = (fpu as unknown as Record<string, (f: Int32Array, x: Int32Array, xd: number, a: number, b: number) => number>)[name];
-  return {
-    name,
-    operands: [kind, kind],
-    result: 'l',
-    run(a, b) {
-      const files = newFiles();
-      const put = kind === 's' ? put32 : put64;
-      put(files.f, 1, a);
-      put(files.f, 2, b);
-      return readResult(files, 'l', fn(files.f, files.x, XD, 1, 2));
-    },
-  };
+  const found = [...ROUNDING_OPS, ...EXACT_OPS].find((o) => o.name === name);
+  if (!found) throw new Error(`no op ${name}`);
+  return found;
 }
