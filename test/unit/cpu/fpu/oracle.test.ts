@@ -36,6 +36,9 @@ function canonicalNaN(kind: 's' | 'd'): bigint {
   return kind === 's' ? BigInt(CANONICAL_NAN_F32) : BigInt(CANONICAL_NAN_F64_HI) << 32n;
 }
 
+/** The parts of an outcome the oracle can check (the exact reference has no register). */
+type Checked = Pick<Outcome, 'bits' | 'flags' | 'boxed'>;
+
 function hex(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
@@ -69,12 +72,12 @@ function expected(spec: OpSpec, tuple: Tuple, answer: OracleAnswer): { bits: big
   return { bits: answer.bits, flags: answer.flags };
 }
 
-function describeMismatch(spec: OpSpec, tuple: Tuple, rm: number, got: Outcome, want: { bits: bigint; flags: number | null }, who: string): string {
+function describeMismatch(spec: OpSpec, tuple: Tuple, rm: number, got: Checked, want: { bits: bigint; flags: number | null }, who: string): string {
   const operands = tuple.slice(0, spec.operands.length).map(hex).join(', ');
   return `${who} ${spec.name}(${operands}) rm=${rm}: got ${hex(got.bits)} flags ${got.flags}, want ${hex(want.bits)} flags ${want.flags}`;
 }
 
-function matches(got: Outcome, want: { bits: bigint; flags: number | null }): boolean {
+function matches(got: Checked, want: { bits: bigint; flags: number | null }): boolean {
   return got.boxed && got.bits === want.bits && (want.flags === null || got.flags === want.flags);
 }
 
