@@ -5,7 +5,7 @@
  * word) and `r[2*i+1]` (high word), for the FP file and the integer file
  * alike. Single-precision values are NaN-boxed: low = the value, high = -1.
  *
- * Why one shared scratch buffer: moving bits between the Int32Array files
+ * Why a module-level scratch buffer: moving bits between the Int32Array files
  * and JS numbers must not allocate on the interpreter's path. The typed array
  * views use the host byte order; the (low, high) word order matches a
  * Float64Array only on little-endian hosts, which is checked once at load.
