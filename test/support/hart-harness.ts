@@ -25,6 +25,13 @@ import { Prng } from '../conformance/diff/prng.js';
 /** Where RAM (and every program) starts. */
 export const RAM_BASE = 0x80000000;
 
+/**
+ * After this many traps the harness asks the hart to stop, so a program that
+ * traps forever without retiring (which `run`'s budget does not bound) ends
+ * the test instead of hanging it.
+ */
+export const TRAP_STORM = 10_000;
+
 /** Options for {@link HartHarness}. */
 export interface HarnessOptions {
   /** RAM size in bytes (default 1 MiB). */
@@ -59,7 +66,13 @@ export class HartHarness {
     this.hart.pc = RAM_BASE;
     this.interpreter = new Interpreter(this.bus);
     this.core = this.interpreter.forHart(this.hart);
-    this.core.onTrap = (info) => this.traps.push(info);
+    this.core.onTrap = (info) => {
+      this.traps.push(info);
+      if (this.traps.length >= TRAP_STORM) {
+        this.hart.stopRequest = true;
+        this.hart.interruptCheck = true;
+      }
+    };
   }
 
   /**
