@@ -12,4 +12,4 @@ export * from './arith-s.js';
 export * from './arith-d.js';
 export * from './compare.js';
 export * from './convert.js';
-export { unboxF32 } from './registers.js';
+export { unboxF32, writeF32Bits } from './registers.js';
