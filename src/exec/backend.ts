@@ -8,6 +8,11 @@ export const enum ExitReason {
   WFI = 1,
   /** The VMM asked the hart to stop (power-off, debugger, error). */
   STOP = 2,
+  /**
+   * Traps keep being taken without any instruction retiring (the trap vector
+   * itself faults): the hart can never make progress again.
+   */
+  TRAP_LOOP = 3,
 }
 
 /**

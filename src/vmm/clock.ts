@@ -38,6 +38,7 @@ export class VirtualClock implements TimeSource {
   }
 
   private averageIcount(): number {
+    if (this.harts.length === 0) return 0;
     let sum = 0;
     for (const hart of this.harts) sum += hart.icount;
     return sum / this.harts.length;

@@ -11,7 +11,7 @@ import { VirtualClock } from './clock.js';
 const QUANTUM = 1 << 20;
 
 /** How a run ended. */
-export type StopReason = 'pass' | 'fail' | 'reset' | 'unsupported' | 'max-insns' | 'idle';
+export type StopReason = 'pass' | 'fail' | 'reset' | 'unsupported' | 'max-insns' | 'idle' | 'trap-loop';
 
 /** The outcome of `Vmm.run`. */
 export interface RunOutcome {
@@ -112,8 +112,8 @@ export class Vmm {
         const deadline = machine.aclint.nextDeadline();
         const untilTimer = deadline === null ? QUANTUM : this.clock.instructionsUntil(deadline);
         const budget = Math.min(QUANTUM, left, untilTimer);
-        if (onRetire === undefined) this.backend.run(hart, budget);
-        else this.stepTraced(hart, budget, onRetire);
+        const exit = onRetire === undefined ? this.backend.run(hart, budget) : this.stepTraced(hart, budget, onRetire);
+        if (exit === ExitReason.TRAP_LOOP) return this.trapLoop(hart);
         progressed = true;
         machine.aclint.sync();
         machine.uart.sync();
@@ -135,16 +135,28 @@ export class Vmm {
     }
   }
 
-  private stepTraced(hart: Hart, budget: number, onRetire: (insn: RetiredInstruction) => void): void {
+  private stepTraced(hart: Hart, budget: number, onRetire: (insn: RetiredInstruction) => void): ExitReason {
     const core: InterpHart = this.backend.forHart(hart);
+    let exit = ExitReason.BUDGET;
     for (let i = 0; i < budget && !hart.waiting && this.finish === undefined; i++) {
       const before = hart.icount;
       const pc = hart.getPc();
       const insn = core.peekInstruction();
-      const exit = this.backend.run(hart, 1);
+      exit = this.backend.run(hart, 1);
       if (hart.icount > before && insn !== null) onRetire({ hart: hart.hartId, icount: before, pc, raw: insn.raw, len: insn.len });
-      if (exit === ExitReason.STOP) break;
+      if (exit === ExitReason.STOP || exit === ExitReason.TRAP_LOOP) break;
     }
+    return exit;
+  }
+
+  private trapLoop(hart: Hart): RunOutcome {
+    const cause = hart.mcause;
+    return {
+      reason: 'trap-loop',
+      exitCode: 1,
+      message: `hart ${hart.hartId} is stuck: exceptions keep being taken at pc 0x${hart.getPc().toString(16)} without any instruction retiring (last mcause ${cause}, scause ${hart.scause})`,
+      instructions: this.instructions(),
+    };
   }
 
   private outcome(event: FinishEvent): RunOutcome {

@@ -104,8 +104,18 @@ export class HartMemory {
   translateForAmo(addr: number, size: number, access: Access): number {
     const paddr = this.translateChecked(addr, size, access);
     this.lastPaddr = paddr;
-    if (this.bus.isPlainRam(paddr, size)) return paddr - this.ram.base;
-    return -1;
+    return this.ramOffset(paddr, size);
+  }
+
+  /**
+   * RAM offset of `[paddr, paddr + size)` when it is RAM and no device window
+   * overlays it, else -1 (a device, or nothing: the device path faults).
+   */
+  ramOffset(paddr: number, size: number): number {
+    const ram = this.ram;
+    if (!ram.contains(paddr, size)) return -1;
+    if (this.bus.ioPages[(paddr - ram.base) >>> 12] !== 0 && this.bus.findRegion(paddr, size) !== undefined) return -1;
+    return paddr - ram.base;
   }
   /** Physical address of the last `translateForAmo`. */
   lastPaddr = 0;
@@ -157,9 +167,9 @@ export class HartMemory {
       return -1;
     }
     const paddr = this.translateChecked(addr, size, Access.LOAD);
-    if (this.bus.isPlainRam(paddr, size)) {
-      const offset = paddr - this.ram.base;
-      if (this.mmu.cacheable) {
+    const offset = this.ramOffset(paddr, size);
+    if (offset >= 0) {
+      if (this.mmu.cacheable && this.bus.isPlainRam(paddr, size)) {
         const vpn = Math.floor(addr / 4096);
         this.loadTag[vpn & (TLB_SIZE - 1)] = vpn;
         this.loadAdd[vpn & (TLB_SIZE - 1)] = offset - addr;
@@ -175,7 +185,8 @@ export class HartMemory {
   private loadByteAt(addr: number, faultAddr: number): number {
     if (!(addr > -SAFE && addr < SAFE)) this.wildAddressFault(Access.LOAD, faultAddr);
     const paddr = this.mmu.translate(addr, 1, Access.LOAD, this.mmu.dataPrivilege(), faultAddr);
-    if (this.bus.isPlainRam(paddr, 1)) return this.ram.bytes[paddr - this.ram.base]!;
+    const offset = this.ramOffset(paddr, 1);
+    if (offset >= 0) return this.ram.bytes[offset]!;
     return Number(this.deviceRead(paddr, 1, faultAddr, Access.LOAD));
   }
 
@@ -194,9 +205,9 @@ export class HartMemory {
       return -1;
     }
     const paddr = this.translateChecked(addr, size, Access.STORE);
-    if (this.bus.isPlainRam(paddr, size)) {
-      const offset = paddr - this.ram.base;
-      if (this.mmu.cacheable) {
+    const offset = this.ramOffset(paddr, size);
+    if (offset >= 0) {
+      if (this.mmu.cacheable && this.bus.isPlainRam(paddr, size)) {
         const vpn = Math.floor(addr / 4096);
         this.storeTag[vpn & (TLB_SIZE - 1)] = vpn;
         this.storeAdd[vpn & (TLB_SIZE - 1)] = offset - addr;
@@ -210,8 +221,8 @@ export class HartMemory {
   }
 
   private storeByteAt(paddr: number, byte: number, faultAddr: number): void {
-    if (this.bus.isPlainRam(paddr, 1)) {
-      const offset = paddr - this.ram.base;
+    const offset = this.ramOffset(paddr, 1);
+    if (offset >= 0) {
       this.ram.bytes[offset] = byte;
       if (this.ram.codePages[offset >>> 12] !== 0) this.ram.noteWrite(offset, 1);
       return;

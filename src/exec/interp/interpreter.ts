@@ -15,6 +15,8 @@ import { executeSystem } from './system.js';
 
 const TWO_32 = 4294967296;
 const SAFE_HI = 0x100000;
+/** Consecutive exceptions with no instruction retired that mean the hart is stuck for good. */
+const TRAP_LOOP_LIMIT = 64;
 
 /**
  * Per-hart interpreter state: memory view, CSRs, and the current fetch page.
@@ -52,11 +54,19 @@ export class InterpHart {
   run(budget: number): ExitReason {
     const h = this.hart;
     const end = h.icount + budget;
+    let stuckAt = -1;
+    let trapsWithoutProgress = 0;
     for (;;) {
       try {
         return this.loop(end);
       } catch (signal) {
         if (signal !== h.trap) throw signal;
+        if (h.icount !== stuckAt) {
+          stuckAt = h.icount;
+          trapsWithoutProgress = 0;
+        } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+          return ExitReason.TRAP_LOOP;
+        }
         this.report(enterTrap(h, false, h.trap.cause, h.trap.tval));
       }
     }
@@ -130,7 +140,8 @@ export class InterpHart {
   }
 
   private fetchParcel(paddr: number, vaddr: number): number {
-    if (this.bus.isPlainRam(paddr, 2)) return this.mem.view.getUint16(paddr - this.bus.ram.base, true);
+    const offset = this.mem.ramOffset(paddr, 2);
+    if (offset >= 0) return this.mem.view.getUint16(offset, true);
     return Number(this.mem.deviceRead(paddr, 2, vaddr, Access.FETCH));
   }
 
