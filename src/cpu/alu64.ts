@@ -77,8 +77,14 @@ function fromBig(v: bigint): void {
   out[1] = Number(BigInt.asIntN(32, v >> 32n));
 }
 
-function fitsInt32(lo: number, hi: number): boolean {
-  return hi === lo >> 31;
+/** Whether the signed value fits in a double exactly (|v| < 2^52). */
+function smallSigned(hi: number): boolean {
+  return hi >= -0x100000 && hi < 0x100000;
+}
+
+/** Whether the unsigned value fits in a double exactly (v < 2^52). */
+function smallUnsigned(hi: number): boolean {
+  return hi >>> 0 < 0x100000;
 }
 
 function fromNumber(v: number): void {
@@ -86,10 +92,20 @@ function fromNumber(v: number): void {
   out[1] = Math.floor(v / TWO_32) | 0;
 }
 
+/*
+ * Why doubles are exact here: for |a|, |b| < 2^52, `a % b` is exact in IEEE
+ * arithmetic and truncates toward zero like RISC-V's REM, and `(a - r) / b` is
+ * an exact integer quotient. Larger operands take the BigInt path.
+ */
+
 /** Signed 64-bit division with RISC-V's results for /0 (-1) and overflow. */
 export function div(al: number, ah: number, bl: number, bh: number): void {
   if ((bl | bh) === 0) { out[0] = -1; out[1] = -1; return; }
-  if (fitsInt32(al, ah) && fitsInt32(bl, bh)) { fromNumber(Math.trunc(al / bl)); return; }
+  if (smallSigned(ah) && smallSigned(bh)) {
+    const a = ah * TWO_32 + (al >>> 0), b = bh * TWO_32 + (bl >>> 0);
+    fromNumber((a - (a % b)) / b + 0);
+    return;
+  }
   const a = toBig(al, ah), b = toBig(bl, bh);
   if (b === -1n) { fromBig(-a); return; }
   fromBig(a / b);
@@ -98,14 +114,22 @@ export function div(al: number, ah: number, bl: number, bh: number): void {
 /** Unsigned 64-bit division (/0 gives all ones). */
 export function divu(al: number, ah: number, bl: number, bh: number): void {
   if ((bl | bh) === 0) { out[0] = -1; out[1] = -1; return; }
-  if (ah === 0 && bh === 0) { fromNumber(Math.floor((al >>> 0) / (bl >>> 0))); return; }
+  if (smallUnsigned(ah) && smallUnsigned(bh)) {
+    const a = (ah >>> 0) * TWO_32 + (al >>> 0), b = (bh >>> 0) * TWO_32 + (bl >>> 0);
+    fromNumber((a - (a % b)) / b);
+    return;
+  }
   fromBig(BigInt.asUintN(64, toBig(al, ah)) / BigInt.asUintN(64, toBig(bl, bh)));
 }
 
 /** Signed 64-bit remainder (x % 0 = x; overflow gives 0). */
 export function rem(al: number, ah: number, bl: number, bh: number): void {
   if ((bl | bh) === 0) { out[0] = al; out[1] = ah; return; }
-  if (fitsInt32(al, ah) && fitsInt32(bl, bh)) { fromNumber((al % bl) + 0); return; }
+  if (smallSigned(ah) && smallSigned(bh)) {
+    const a = ah * TWO_32 + (al >>> 0), b = bh * TWO_32 + (bl >>> 0);
+    fromNumber((a % b) + 0);
+    return;
+  }
   const a = toBig(al, ah), b = toBig(bl, bh);
   if (b === -1n) { out[0] = 0; out[1] = 0; return; }
   fromBig(a % b);
@@ -114,7 +138,11 @@ export function rem(al: number, ah: number, bl: number, bh: number): void {
 /** Unsigned 64-bit remainder (x % 0 = x). */
 export function remu(al: number, ah: number, bl: number, bh: number): void {
   if ((bl | bh) === 0) { out[0] = al; out[1] = ah; return; }
-  if (ah === 0 && bh === 0) { fromNumber((al >>> 0) % (bl >>> 0)); return; }
+  if (smallUnsigned(ah) && smallUnsigned(bh)) {
+    const a = (ah >>> 0) * TWO_32 + (al >>> 0), b = (bh >>> 0) * TWO_32 + (bl >>> 0);
+    fromNumber(a % b);
+    return;
+  }
   fromBig(BigInt.asUintN(64, toBig(al, ah)) % BigInt.asUintN(64, toBig(bl, bh)));
 }
 
