@@ -3,13 +3,13 @@ import { Op } from '../../isa/opcodes.js';
 import type { ExecInsn } from './code-cache.js';
 import type { InterpHart } from './interpreter.js';
 
-function readWord(core: InterpHart, offset: number, addr: number, size: 4 | 8): [number, number] {
+function readWord(core: InterpHart, offset: number, addr: number, size: 4 | 8, access: Access): [number, number] {
   const mem = core.mem;
   if (offset >= 0) {
     const lo = mem.view.getInt32(offset, true);
     return [lo, size === 8 ? mem.view.getInt32(offset + 4, true) : lo >> 31];
   }
-  const v = mem.deviceRead(mem.lastPaddr, size, addr, Access.STORE);
+  const v = mem.deviceRead(mem.lastPaddr, size, addr, access);
   const lo = Number(v & 0xffffffffn) | 0;
   return [lo, size === 8 ? Number(v >> 32n) | 0 : lo >> 31];
 }
@@ -46,7 +46,7 @@ export function executeAmo(core: InterpHart, d: ExecInsn): void {
   if (kind === 0) {
     if (misaligned) throw h.trap.raise(CAUSE.MISALIGNED_LOAD, BigInt.asUintN(64, BigInt(addr)));
     const offset = core.mem.translateForAmo(addr, size, Access.LOAD);
-    const [lo, hi] = readWord(core, offset, addr, size);
+    const [lo, hi] = readWord(core, offset, addr, size, Access.LOAD);
     h.reservation = addr;
     h.reservationLo = lo;
     h.reservationHi = hi;
@@ -64,7 +64,7 @@ export function executeAmo(core: InterpHart, d: ExecInsn): void {
     }
     if (misaligned) throw h.trap.raise(CAUSE.MISALIGNED_STORE, BigInt.asUintN(64, BigInt(addr)));
     const offset = core.mem.translateForAmo(addr, size, Access.STORE);
-    const [lo, hi] = readWord(core, offset, addr, size);
+    const [lo, hi] = readWord(core, offset, addr, size, Access.STORE);
     const success = lo === h.reservationLo && hi === h.reservationHi;
     if (success) writeWord(core, offset, addr, size, x[d.rs2]!, x[d.rs2 + 1]!);
     x[d.rd] = success ? 0 : 1;
@@ -73,7 +73,7 @@ export function executeAmo(core: InterpHart, d: ExecInsn): void {
   }
   if (misaligned) throw h.trap.raise(CAUSE.MISALIGNED_STORE, BigInt.asUintN(64, BigInt(addr)));
   const offset = core.mem.translateForAmo(addr, size, Access.STORE);
-  const [al, ah] = readWord(core, offset, addr, size);
+  const [al, ah] = readWord(core, offset, addr, size, Access.STORE);
   const bl = x[d.rs2]!;
   const bh = wide ? x[d.rs2 + 1]! : bl >> 31;
   let rl: number;
