@@ -155,10 +155,12 @@ export class HartMemory {
 
   private loadSlow(addr: number, size: number): number {
     if ((addr & 4095) > 4096 - size) {
+      // Byte by byte, as QEMU splits an access that crosses a page: a fault
+      // reports the address of the first byte on the faulting page.
       let lo = 0;
       let hi = 0;
       for (let k = 0; k < size; k++) {
-        const byte = this.loadByteAt(addr + k, addr);
+        const byte = this.loadByteAt(addr + k, addr + k);
         if (k < 4) lo |= byte << (8 * k);
         else hi |= byte << (8 * (k - 4));
       }
@@ -195,8 +197,8 @@ export class HartMemory {
       const priv = this.mmu.dataPrivilege();
       const paddrs: number[] = [];
       for (let k = 0; k < size; k++) {
-        if (!(addr + k > -SAFE && addr + k < SAFE)) this.wildAddressFault(Access.STORE, addr);
-        paddrs.push(this.mmu.translate(addr + k, 1, Access.STORE, priv, addr));
+        if (!(addr + k > -SAFE && addr + k < SAFE)) this.wildAddressFault(Access.STORE, addr + k);
+        paddrs.push(this.mmu.translate(addr + k, 1, Access.STORE, priv));
       }
       for (let k = 0; k < size; k++) {
         const byte = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
