@@ -16,6 +16,14 @@ export const MEGA_ALIAS = 0x4020_0000n;
 /** Unmapped VA inside a populated table (invalid PTE). */
 export const UNMAPPED = 0x5000_0000n;
 
+/**
+ * Physical addresses with nothing behind them on both boards, for M-mode
+ * fetches (which MPRV does not translate). QEMU's virt board has PCIe ECAM
+ * at 0x3000_0000 and PCIe MMIO at 0x4000_0000..0x7fff_ffff, which dejavm's
+ * board does not model, so the VAs above must never be used as physical.
+ */
+export const PHYSICAL_HOLES: readonly bigint[] = [0x0n, 0x8800_0000n, 0x1_0000_0000n];
+
 /** How the code region is mapped. */
 export type CodeMapping = '4k' | 'mega' | 'giga';
 
@@ -168,7 +176,9 @@ function pagedAddress(w: BodyWriter, p: PagingSetup, align: number): bigint {
 
 /**
  * One paging operation: a load, store or AMO through an alias, SUM/MXR
- * toggles, an instruction fetch from an unmapped page, or (S mode only) a PTE
+ * toggles, an instruction fetch from an unmapped, non-canonical or non-executable
+ * page (never from an executable alias: the M handler reads the trapping
+ * instruction at its physical address, which equals the VA only for code), or (S mode only) a PTE
  * rewrite through the table window followed by `sfence.vma`.
  */
 export function pagingOp(w: BodyWriter, p: PagingSetup, priv: Priv): void {
@@ -192,7 +202,10 @@ export function pagingOp(w: BodyWriter, p: PagingSetup, priv: Priv): void {
       w.emit(`li ${base}, ${w.rng.pick([0x40000, 0x80000, 0xc0000])}`, `${w.rng.pick(['csrs', 'csrc'])} sstatus, ${base}`);
       return;
     case 5:
-      w.emit(w.li(base, w.rng.pick([UNMAPPED, p.nonCanonical, ALIAS_BASE])), `jalr ra, 0(${base})`);
+      {
+        const targets = priv === Priv.M ? PHYSICAL_HOLES : [UNMAPPED, p.nonCanonical, UNMAPPED + 0x20_0000n];
+        w.emit(w.li(base, w.rng.pick(targets)), `jalr ra, 0(${base})`);
+      }
       return;
     default: {
       if (priv !== Priv.S) {

@@ -1,5 +1,6 @@
 import { Priv, type BodyWriter } from './gen-context.js';
 import { memoryOp } from './gen-int.js';
+import { pairLoadStoreDelegation } from './quirks.js';
 
 /** CSRs whose reads and writes are deterministic on both machines (no counters, no implementation IDs). */
 const MACHINE_CSRS = [
@@ -8,25 +9,39 @@ const MACHINE_CSRS = [
 ] as const;
 const SUPERVISOR_CSRS = ['sstatus', 'sie', 'sip', 'sscratch', 'satp', 'scounteren', 'scause', 'sepc', 'stval'] as const;
 const FP_CSRS = ['fcsr', 'frm', 'fflags'] as const;
-/** mie bits the bodies may enable: software and supervisor interrupts only (no machine timer or external line). */
-const SAFE_MIE = 0x22an;
 /**
  * Access and page faults (fetch, load, store) are never delegated by random
  * medeleg writes: the S-mode handler could fault on its own code or records
  * under a random satp and loop forever instead of reaching the trap limit.
  */
 const UNDELEGATED_FAULTS = 0xb0a2n;
+/** mip.MTIP follows the ACLINT timer: a body that reads mip masks it out before anything else sees it. */
+const MTIP = 0x80n;
 
 /**
- * A value the harness survives for a CSR write: satp only in Bare/Sv39/Sv48
- * (QEMU 7.2 also accepts Sv57, which dejavm does not implement), mie without
- * MTIE/MEIE, medeleg without fault delegation, everything else random.
+ * Bits a body may write to each CSR so that the harness survives and QEMU
+ * 7.2's quirks stay out of the comparison: mie without MTIE/MEIE; medeleg
+ * without ecall from S (the S handler's escape), without access/page faults
+ * (the S handler could fault on itself under a random satp) and without the
+ * H-extension bits QEMU 7.2 keeps writable even with H off (10, 11, 20-23);
+ * mideleg without the VS bits QEMU also keeps; mcounteren/scounteren within
+ * 32 bits (QEMU 7.2 stores all 64); mstatus/sstatus without UXL/SXL/SBE/MBE
+ * (QEMU 7.2 lets UXL change, and keeps a non-zero value across later writes
+ * of zero, which would leak into the following cases); mepc/sepc even (QEMU
+ * 7.2 keeps bit 0, which IALIGN=16 forces to zero); mip/sip only SSIP, STIP,
+ * SEIP (QEMU 7.2 also lets VSSIP/VSTIP/VSEIP be written with H off).
  */
+const WRITE_MASKS: Readonly<Record<string, bigint>> = {
+  mie: 0x22an, sie: 0x22an, medeleg: 0xb3ffn & ~(1n << 9n) & ~UNDELEGATED_FAULTS, mideleg: 0x222n,
+  mcounteren: 0xffff_ffffn, scounteren: 0xffff_ffffn, mstatus: ~0x3f_0000_0000n, sstatus: ~0x3f_0000_0000n,
+  mepc: ~1n, sepc: ~1n, mip: 0x222n, sip: 0x222n,
+};
+
+/** A value for a CSR write: satp only Bare/Sv39/Sv48 (QEMU 7.2 also takes Sv57, dejavm does not), others masked as above. */
 function csrWriteValue(w: BodyWriter, csr: string): bigint {
   if (csr === 'satp') return (BigInt(w.rng.pick([0, 8, 9, 1])) << 60n) | (w.rng.next64() & 0x0fff_ffff_ffff_ffffn);
-  if (csr === 'mie' || csr === 'sie') return w.rng.next64() & SAFE_MIE;
-  if (csr === 'medeleg') return w.value() & ~UNDELEGATED_FAULTS;
-  return w.value();
+  const value = BigInt.asUintN(64, w.value() & (WRITE_MASKS[csr] ?? -1n));
+  return csr === 'medeleg' ? pairLoadStoreDelegation(value) : value;
 }
 
 /** One Zicsr instruction (register or immediate form, rs1 = x0 or not) on a CSR the current privilege may or may not access. */
@@ -42,8 +57,10 @@ export function csrOp(w: BodyWriter, priv: Priv): void {
   }
   if (op.endsWith('i')) {
     const uimm = w.rng.chance(0.3) ? 0 : w.rng.below(32);
-    const safe = csr === 'mie' || csr === 'sie' ? uimm & 0xa : uimm;
-    w.emit(`${op} ${w.rd()}, ${csr}, ${safe}`);
+    const safe = uimm & Number((WRITE_MASKS[csr] ?? 0x1fn) & 0x1fn);
+    const rd = w.rd();
+    w.emit(`${op} ${rd}, ${csr}, ${safe}`);
+    if ((csr === 'mip' || csr === 'sip') && rd !== 'zero') w.emit(`andi ${rd}, ${rd}, ${~Number(MTIP)}`);
     return;
   }
   if (priv === Priv.M && w.rng.chance(0.05)) {
@@ -53,7 +70,9 @@ export function csrOp(w: BodyWriter, priv: Priv): void {
   }
   const src = w.rng.chance(0.25) ? 'zero' : w.rd(false);
   if (src !== 'zero') w.emit(w.li(src, csrWriteValue(w, csr)));
-  w.emit(`${op} ${w.rd()}, ${csr}, ${src}`);
+  const rd = w.rd();
+  w.emit(`${op} ${rd}, ${csr}, ${src}`);
+  if ((csr === 'mip' || csr === 'sip') && rd !== 'zero') w.emit(`andi ${rd}, ${rd}, ${~Number(MTIP)}`);
 }
 
 /** Instructions that trap: illegal encodings, ecall/ebreak, misaligned accesses, access faults (load, store, fetch). */
@@ -90,6 +109,10 @@ export function trapOp(w: BodyWriter): void {
   }
 }
 
+const MPP = 0x1800n;
+const MPRV = 0x2_0000n;
+const hex = (v: bigint): string => `0x${v.toString(16)}`;
+
 /** The privilege a body is in at the current point of generation; `known` turns false once an `sret` might have trapped (TSR). */
 export interface PrivState {
   priv: Priv;
@@ -98,7 +121,8 @@ export interface PrivState {
 
 /**
  * Privilege operations from the body's current level: mret/sret to a lower
- * level (tracked in `state.priv`), sfence.vma, wfi where it cannot sleep
+ * level (tracked in `state.priv`; MPRV is cleared first, because QEMU 7.2
+ * keeps it set on such returns where priv 1.12 clears it), sfence.vma, wfi where it cannot sleep
  * (U mode, or S with TW set), sstatus/sie/sip views, software interrupts.
  */
 export function privOp(w: BodyWriter, state: PrivState): void {
@@ -111,7 +135,7 @@ export function privOp(w: BodyWriter, state: PrivState): void {
       }
       const target = w.rng.pick([Priv.S, Priv.U]);
       const next = w.label();
-      w.emit(`la ${t}, ${next}`, `csrw mepc, ${t}`, `li ${t}, 0x1800`, `csrc mstatus, ${t}`);
+      w.emit(`la ${t}, ${next}`, `csrw mepc, ${t}`, `li ${t}, ${hex(MPP | MPRV)}`, `csrc mstatus, ${t}`);
       if (target === Priv.S) w.emit(`li ${t}, 0x800`, `csrs mstatus, ${t}`);
       w.emit('mret', `${next}:`);
       state.priv = target;
@@ -123,6 +147,7 @@ export function privOp(w: BodyWriter, state: PrivState): void {
         return;
       }
       const next = w.label();
+      if (state.priv === Priv.M) w.emit(`li ${t}, ${hex(MPRV)}`, `csrc mstatus, ${t}`);
       w.emit(`la ${t}, ${next}`, `csrw sepc, ${t}`, `li ${t}, 0x100`, `csrc sstatus, ${t}`, 'sret', `${next}:`);
       if (state.priv === Priv.S) state.known = false;
       state.priv = Priv.U;

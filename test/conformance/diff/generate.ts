@@ -5,6 +5,7 @@ import { aluOp, amoOp, controlFlow, countedLoop, lrScOp, memoryOp } from './gen-
 import { buildPageTables, pagingOp, type CodeMapping } from './gen-paging.js';
 import { csrOp, privOp, trapOp, type PrivState } from './gen-system.js';
 import type { CaseSetup, TestCase } from './program.js';
+import { pairLoadStoreDelegation } from './quirks.js';
 import { Prng } from './prng.js';
 
 /** The program categories; every batch cycles through all of them. */
@@ -20,6 +21,9 @@ const FAULTS = 0xb0a2n;
 const MSTATUS = { SIE: 1n << 1n, MIE: 1n << 3n, SPIE: 1n << 5n, MPIE: 1n << 7n, SPP: 1n << 8n, MPRV: 1n << 17n,
   SUM: 1n << 18n, MXR: 1n << 19n, TVM: 1n << 20n, TW: 1n << 21n, TSR: 1n << 22n } as const;
 
+/** UXL = SXL = 2 (64-bit), written explicitly so QEMU's writable UXL is reset at every case. */
+const XLEN_64 = 0xa_0000_0000n;
+
 function randomPriv(rng: Prng, m: number, s: number): Priv {
   const r = rng.next32() / 0x1_0000_0000;
   return r < m ? Priv.M : r < m + s ? Priv.S : Priv.U;
@@ -30,7 +34,7 @@ function baseSetup(rng: Prng, priv: Priv, fpOn: boolean): CaseSetup {
   const w = new BodyWriter(rng, priv, false);
   const x = Array.from({ length: 31 }, () => w.value());
   const fs = fpOn ? BigInt(rng.range(1, 3)) : BigInt(rng.range(0, 3));
-  let mstatus = (BigInt(priv) << 11n) | (fs << 13n);
+  let mstatus = XLEN_64 | (BigInt(priv) << 11n) | (fs << 13n);
   for (const bit of [MSTATUS.SIE, MSTATUS.SPIE, MSTATUS.MPIE, MSTATUS.SPP, MSTATUS.SUM, MSTATUS.MXR]) {
     if (rng.chance(0.3)) mstatus |= bit;
   }
@@ -42,14 +46,19 @@ function baseSetup(rng: Prng, priv: Priv, fpOn: boolean): CaseSetup {
   };
 }
 
-/** Random trap delegation, TVM/TW/TSR and interrupt enables for the trap and privilege categories. */
+/**
+ * Random trap delegation, TVM/TW/TSR and interrupt enables for the trap and
+ * privilege categories; MPRV only for bodies that start in M mode (QEMU 7.2
+ * does not clear it on an `mret` to S or U, see quirks.ts).
+ */
 function privilegedSetup(rng: Prng, setup: CaseSetup): void {
-  setup.medeleg = rng.next64() & DELEGABLE & ~FAULTS;
+  setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE & ~FAULTS);
   setup.mideleg = rng.next64() & 0x222n;
-  for (const bit of [MSTATUS.TVM, MSTATUS.TW, MSTATUS.TSR, MSTATUS.MPRV]) {
+  for (const bit of [MSTATUS.TVM, MSTATUS.TW, MSTATUS.TSR]) {
     if (rng.chance(0.25)) setup.mstatus |= bit;
   }
   if (rng.chance(0.3)) setup.mie = rng.next64() & 0x22an;
+  if (((setup.mstatus >> 11n) & 3n) === 3n && rng.chance(0.25)) setup.mstatus |= MSTATUS.MPRV;
 }
 
 /** Write the body of one case of `category`. */
@@ -111,7 +120,7 @@ function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): st
   setup.runs = tables.runs;
   setup.mstatus &= ~(MSTATUS.TVM | MSTATUS.MPRV);
   if (priv === Priv.M) setup.mstatus |= MSTATUS.MPRV;
-  if (code === '4k' || priv === Priv.S) setup.medeleg = rng.next64() & DELEGABLE;
+  if (code === '4k' || priv === Priv.S) setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE);
   const w = new BodyWriter(rng, priv, true);
   for (let i = 0; i < length; i++) {
     const r = rng.below(100);

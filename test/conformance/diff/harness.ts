@@ -1,5 +1,5 @@
 import {
-  D, FINISHER, H, HARNESS_DATA, MIP_SOFTWARE, MSTATUS_DEFINED, PAGE, PAGE_TABLE_PAGES, PAGE_TABLES,
+  D, FINISHER, H, HARNESS_DATA, M_LOG, S_LOG, MIP_SOFTWARE, MSTATUS_DEFINED, PAGE, PAGE_TABLE_PAGES, PAGE_TABLES,
   SCRATCH, SCRATCH_PAGES, TRAP_LIMIT, UART0,
 } from './layout.js';
 
@@ -10,11 +10,33 @@ const DUMPED_CSRS = [
 ] as const;
 
 /** Harness records the dump prints after the CSRs, with their `gp` offsets. */
+const logFields = (prefix: string, base: number, count: number): Array<readonly [string, number]> =>
+  Array.from({ length: count }, (_, i) => [
+    [`${prefix}${i}.cause`, base + 24 * i] as const, [`${prefix}${i}.epc`, base + 24 * i + 8] as const,
+    [`${prefix}${i}.tval`, base + 24 * i + 16] as const,
+  ]).flat();
 const DUMPED_RECORDS: ReadonlyArray<readonly [string, number]> = [
   ['mtraps', H.mCount], ['mhash', H.mHash], ['mlastcause', H.mCause], ['mlastepc', H.mEpc],
   ['mlasttval', H.mTval], ['straps', H.sCount], ['shash', H.sHash], ['slastcause', H.sCause],
-  ['slastepc', H.sEpc], ['slasttval', H.sTval],
+  ['slastepc', H.sEpc], ['slasttval', H.sTval], ...logFields('mtrap', H.mLog, M_LOG), ...logFields('strap', H.sLog, S_LOG),
 ];
+
+/** Log the trap in t0/t1/t2 as entry `count - 1` (count in t3) of the log at `base` when it has room; clobbers t3, t4. */
+function logTrap(prefix: string, base: number, entries: number): string[] {
+  return [
+    `  li t4, ${entries}`,
+    `  bgtu t3, t4, ${prefix}_logged`,
+    '  addi t4, t3, -1',
+    '  slli t3, t4, 4',
+    '  slli t4, t4, 3',
+    '  add t3, t3, t4',
+    '  add t3, t3, gp',
+    `  sd t0, ${base}(t3)`,
+    `  sd t1, ${base + 8}(t3)`,
+    `  sd t2, ${base + 16}(t3)`,
+    `${prefix}_logged:`,
+  ];
+}
 
 /**
  * Names of the values on one dump line, in print order: `case`, x1..x31,
@@ -52,6 +74,7 @@ function machineHandler(): string[] {
     `  sd t0, ${H.mCause}(gp)`,
     `  sd t1, ${H.mEpc}(gp)`,
     `  sd t2, ${H.mTval}(gp)`,
+    ...logTrap('m_trap', H.mLog, M_LOG),
     `  ld t3, ${H.mHash}(gp)`,
     ...['t0', 't1', 't2'].flatMap((v) => ['  slli t4, t3, 5', '  add t3, t3, t4', `  xor t3, t3, ${v}`]),
     `  sd t3, ${H.mHash}(gp)`,
@@ -105,6 +128,7 @@ function supervisorHandler(): string[] {
     `  sd t0, ${H.sCause}(gp)`,
     `  sd t1, ${H.sEpc}(gp)`,
     `  sd t2, ${H.sTval}(gp)`,
+    ...logTrap('s_trap', H.sLog, S_LOG),
     `  ld t3, ${H.sHash}(gp)`,
     ...['t0', 't1', 't2'].flatMap((v) => ['  slli t4, t3, 5', '  add t3, t3, t4', `  xor t3, t3, ${v}`]),
     `  sd t3, ${H.sHash}(gp)`,
@@ -143,8 +167,6 @@ function supervisorHandler(): string[] {
 function caseEnter(): string[] {
   const xLoads: string[] = [];
   for (let r = 1; r <= 30; r++) if (r !== 3) xLoads.push(`  ld x${r}, ${D.x + 8 * (r - 1)}(x31)`);
-  const recordZeroing: string[] = [];
-  for (let off = H.mCount; off <= H.sTval; off += 8) recordZeroing.push(`  sd zero, ${off}(gp)`);
   return [
     'case_enter:',
     '  li t0, 0x6000',
@@ -160,10 +182,15 @@ function caseEnter(): string[] {
     '  la t0, s_trap',
     '  csrw stvec, t0',
     ...['scause', 'sepc', 'stval', 'mcause', 'mtval'].map((c) => `  csrw ${c}, zero`),
+    `  addi t1, gp, ${H.mCount}`,
+    `  addi t2, gp, ${H.end}`,
+    'enter_clear:',
+    '  sd zero, 0(t1)',
+    '  addi t1, t1, 8',
+    '  bltu t1, t2, enter_clear',
     `  sd a2, ${H.exitPc}(gp)`,
     `  sd a3, ${H.next}(gp)`,
     `  sd a0, ${H.desc}(gp)`,
-    ...recordZeroing,
     `  ld t0, ${D.seed}(a0)`,
     `  li t1, ${hex(SCRATCH)}`,
     `  li t2, ${hex(SCRATCH + BigInt(SCRATCH_PAGES) * PAGE)}`,

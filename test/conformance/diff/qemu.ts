@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,11 +15,15 @@ export const QEMU_CPU = [
   'debug=false', 'pmu-num=0', 'mmu=true', 'pmp=true',
 ].join(',');
 
-/** The full argument list for one run of `elfPath`. */
-export function qemuArgs(elfPath: string): string[] {
+/**
+ * The full argument list for one run of `elfPath`. The UART goes to a file,
+ * not a pipe: the dejavm run in the same process is synchronous, and QEMU
+ * would block on a full pipe that nobody drains meanwhile.
+ */
+export function qemuArgs(elfPath: string, consolePath: string): string[] {
   return [
     '-M', 'virt', '-cpu', QEMU_CPU, '-smp', '1', '-m', '128M', '-bios', 'none', '-kernel', elfPath,
-    '-nographic', '-monitor', 'none', '-serial', 'stdio', '-nodefaults', '-no-reboot',
+    '-nographic', '-monitor', 'none', '-serial', `file:${consolePath}`, '-nodefaults', '-no-reboot',
   ];
 }
 
@@ -34,21 +38,19 @@ export function qemuAvailable(): boolean {
 }
 
 /** Run an ELF image in QEMU and resolve to everything it printed on the UART. */
-export async function runQemu(elf: Uint8Array, timeoutMs = 30_000): Promise<string> {
+export async function runQemu(elf: Uint8Array, timeoutMs = 60_000): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'deja-qemu-'));
   const elfPath = join(dir, 'prog.elf');
+  const consolePath = join(dir, 'console.txt');
   writeFileSync(elfPath, elf);
   try {
-    return await new Promise<string>((resolve, reject) => {
-      execFile(
-        'qemu-system-riscv64', qemuArgs(elfPath),
-        { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'latin1' },
-        (error, stdout) => {
-          if (error && !stdout.includes('END')) reject(new Error(`qemu failed: ${error.message}\n${stdout.slice(-2000)}`));
-          else resolve(stdout);
-        },
-      );
+    await new Promise<void>((resolve, reject) => {
+      execFile('qemu-system-riscv64', qemuArgs(elfPath, consolePath), { timeout: timeoutMs }, (error, _stdout, stderr) => {
+        if (error) reject(new Error(`qemu failed: ${error.message}\n${String(stderr).slice(-2000)}`));
+        else resolve();
+      });
     });
+    return readFileSync(consolePath, 'latin1');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

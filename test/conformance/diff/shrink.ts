@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffCases, type DiffOptions } from './campaign.js';
+import { describeFields, type CaseDifference } from './dump.js';
+import { localizeLabels, programText, type CaseSetup, type TestCase } from './program.js';
+
+/** A shrunk mismatch: the smallest case found that still differs, and how. */
+export interface Reproducer {
+  testCase: TestCase;
+  difference: CaseDifference;
+  /** Single-case runs spent shrinking. */
+  attempts: number;
+}
+
+const isLabel = (line: string): boolean => line.trimEnd().endsWith(':');
+
+/** Setup simplifications tried after the body is minimal (each kept only if the mismatch stays). */
+const SETUP_SIMPLIFICATIONS: ReadonlyArray<(s: CaseSetup) => Partial<CaseSetup>> = [
+  () => ({ medeleg: 0n }), () => ({ mideleg: 0n }), () => ({ mie: 0n }), () => ({ mip: 0n }),
+  (s) => ({ mstatus: s.mstatus & ~0x70_0000n }), () => ({ fcsr: 0n }),
+];
+
+/**
+ * Shrink a mismatching case: delete body instructions (halves, quarters, ...
+ * single lines; labels stay) and simplify the setup while the case still
+ * differs in at least one of the originally differing fields.
+ */
+export async function shrinkCase(original: TestCase, first: CaseDifference, options: DiffOptions = {}): Promise<Reproducer> {
+  const wanted = new Set(first.fields.map((f) => f.field));
+  let attempts = 0;
+  let best = { testCase: original, difference: first };
+  const stillDiffers = async (candidate: TestCase): Promise<boolean> => {
+    attempts++;
+    try {
+      const result = await diffCases([candidate], options);
+      const d = result.differences[0];
+      if (!d) return false;
+      if (d.kind !== first.kind || (d.kind === 'fields' && !d.fields.some((f) => wanted.has(f.field)))) return false;
+      best = { testCase: candidate, difference: d };
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let body = [...original.body];
+  for (let chunk = Math.max(1, Math.floor(body.length / 2)); chunk >= 1; chunk = chunk === 1 ? 0 : Math.floor(chunk / 2)) {
+    for (let start = 0; start < body.length;) {
+      const removable = body.slice(start, start + chunk).filter((l) => !isLabel(l)).length;
+      if (removable === 0) {
+        start += chunk;
+        continue;
+      }
+      const candidate = [...body.slice(0, start), ...body.slice(start, start + chunk).filter(isLabel), ...body.slice(start + chunk)];
+      if (await stillDiffers({ ...best.testCase, body: candidate })) body = candidate;
+      else start += chunk;
+    }
+  }
+  for (const simplify of SETUP_SIMPLIFICATIONS) {
+    const setup = { ...best.testCase.setup, ...simplify(best.testCase.setup) };
+    await stillDiffers({ ...best.testCase, setup });
+  }
+  return { ...best, attempts };
+}
+
+const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
+
+/**
+ * A human-readable reproducer: seed, case, category, starting privilege,
+ * non-zero setup CSRs, the differing fields and the body assembly; the
+ * complete single-case program is written to a file whose path is included.
+ */
+export function formatReproducer(seed: number, r: Reproducer): string {
+  const c = r.testCase;
+  const s = c.setup;
+  const path = join(tmpdir(), `deja-diff-seed${seed}-case${c.index}.s`);
+  writeFileSync(path, programText([c]));
+  const priv = ['U', 'S', '?', 'M'][Number((s.mstatus >> 11n) & 3n)];
+  const csrs = (['mstatus', 'fcsr', 'medeleg', 'mideleg', 'mie', 'mip', 'satp'] as const)
+    .filter((k) => s[k] !== 0n).map((k) => `${k}=${hex(s[k])}`).join(' ');
+  return [
+    `MISMATCH seed=${seed} case=${c.index} category=${c.category} starts in ${priv} mode (${r.attempts} shrink runs)`,
+    `setup: ${csrs}${s.runs.length > 0 ? ` (${s.runs.length} page-table runs)` : ''}`,
+    r.difference.kind === 'fields' ? describeFields(r.difference.fields) : `  ${r.difference.kind}`,
+    'body:',
+    ...localizeLabels(c.body, c.index),
+    `full program (x/f initial values in the descriptor): ${path}`,
+  ].join('\n');
+}
