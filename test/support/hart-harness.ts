@@ -119,7 +119,9 @@ export class HartHarness {
   runToWfi(limit = 100_000): this {
     const start = this.hart.icount;
     while (this.hart.icount - start < limit) {
-      if (this.run(limit - (this.hart.icount - start)) === ExitReason.WFI) return this;
+      const exit = this.run(limit - (this.hart.icount - start));
+      if (exit === ExitReason.WFI) return this;
+      if (exit !== ExitReason.BUDGET) throw new Error(`run ended with exit reason ${exit} at pc 0x${this.hart.getPc().toString(16)}`);
     }
     throw new Error(`no WFI within ${limit} instructions (pc 0x${this.hart.getPc().toString(16)})`);
   }
