@@ -8,6 +8,7 @@ export const out = new Int32Array(2);
 
 const TWO_16 = 65536;
 const TWO_32 = 4294967296;
+const TWO_52 = 2 ** 52;
 
 /** Full 64-bit product of two unsigned 32-bit numbers, as two uint32 doubles. */
 function mulU32(a: number, b: number): void {
@@ -25,6 +26,13 @@ let wideHi = 0;
 
 /** Low 64 bits of a * b. */
 export function mul(al: number, ah: number, bl: number, bh: number): void {
+  if (ah === al >> 31 && bh === bl >> 31) {
+    const product = al * bl;
+    if (product > -TWO_52 && product < TWO_52) {
+      fromNumber(product);
+      return;
+    }
+  }
   mulU32(al >>> 0, bl >>> 0);
   out[0] = wideLo;
   out[1] = (wideHi + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
@@ -111,6 +119,28 @@ export function div(al: number, ah: number, bl: number, bh: number): void {
   fromBig(a / b);
 }
 
+let shortRemainder = 0;
+
+/**
+ * Unsigned 64-bit a divided by a 32-bit divisor, by long division in 16-bit
+ * digits (every intermediate stays below 2^48, so doubles are exact). The
+ * quotient goes to `out`, the remainder to `shortRemainder`.
+ */
+function divideByWord(al: number, ah: number, divisor: number): void {
+  const high = ah >>> 0;
+  let r = high % divisor;
+  const qHigh = (high - r) / divisor;
+  let t = r * TWO_16 + (al >>> 16);
+  r = t % divisor;
+  const q1 = (t - r) / divisor;
+  t = r * TWO_16 + (al & 0xffff);
+  r = t % divisor;
+  const q0 = (t - r) / divisor;
+  out[0] = q1 * TWO_16 + q0;
+  out[1] = qHigh;
+  shortRemainder = r;
+}
+
 /** Unsigned 64-bit division (/0 gives all ones). */
 export function divu(al: number, ah: number, bl: number, bh: number): void {
   if ((bl | bh) === 0) { out[0] = -1; out[1] = -1; return; }
@@ -119,6 +149,7 @@ export function divu(al: number, ah: number, bl: number, bh: number): void {
     fromNumber((a - (a % b)) / b);
     return;
   }
+  if (bh === 0) { divideByWord(al, ah, bl >>> 0); return; }
   fromBig(BigInt.asUintN(64, toBig(al, ah)) / BigInt.asUintN(64, toBig(bl, bh)));
 }
 
@@ -141,6 +172,12 @@ export function remu(al: number, ah: number, bl: number, bh: number): void {
   if (smallUnsigned(ah) && smallUnsigned(bh)) {
     const a = (ah >>> 0) * TWO_32 + (al >>> 0), b = (bh >>> 0) * TWO_32 + (bl >>> 0);
     fromNumber(a % b);
+    return;
+  }
+  if (bh === 0) {
+    divideByWord(al, ah, bl >>> 0);
+    out[0] = shortRemainder;
+    out[1] = 0;
     return;
   }
   fromBig(BigInt.asUintN(64, toBig(al, ah)) % BigInt.asUintN(64, toBig(bl, bh)));
