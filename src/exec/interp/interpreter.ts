@@ -183,14 +183,26 @@ export class InterpHart {
     const mem = this.mem;
     const view = mem.view;
     const out = alu.out;
+    // Local copies of the fetch page, refreshed after anything that may move it
+    // (a fetch outside the page, an interrupt, a system instruction).
+    let fetchBase = this.fetchBase;
+    let slots = this.fetchSlots;
     for (;;) {
       if (h.interruptCheck) {
         const exit = this.attention();
         if (exit >= 0) return exit;
+        fetchBase = this.fetchBase;
+        slots = this.fetchSlots;
       }
       if (h.icount >= end) return ExitReason.BUDGET;
       const pc = h.pc;
-      const d = this.fetch(pc);
+      const offset = pc - fetchBase;
+      let d = offset >= 0 && offset < 4096 ? slots[offset >> 1] : undefined;
+      if (d === undefined) {
+        d = this.fetch(pc);
+        fetchBase = this.fetchBase;
+        slots = this.fetchSlots;
+      }
       const rd = d.rd, rs1 = d.rs1, rs2 = d.rs2, imm = d.imm;
       let next = pc + d.len;
       switch (d.op) {
@@ -304,6 +316,8 @@ export class InterpHart {
             const exit = executeSystem(this, d);
             h.icount++;
             if (exit >= 0) return exit;
+            fetchBase = this.fetchBase;
+            slots = this.fetchSlots;
             continue;
           }
       }
