@@ -23,11 +23,12 @@ export const EDGE_INTS: readonly bigint[] = [
 
 /**
  * Everything a category generator needs while writing one case body: the
- * PRNG, the output lines, unique local labels, and the privilege the body
+ * PRNG, the output items, unique local labels, and the privilege the body
  * runs at. Registers the body may overwrite exclude `gp` (the harness base).
  */
 export class BodyWriter {
-  readonly lines: string[] = [];
+  /** The body so far as items: each item is one generated operation (its setup `li`s, the instruction, labels). */
+  readonly items: string[][] = [];
   private labelCount = 0;
 
   constructor(
@@ -38,9 +39,16 @@ export class BodyWriter {
     readonly paged: boolean,
   ) {}
 
-  /** Append instruction or label lines. */
+  /** Start a new item: the shrinker deletes whole items, so an operation never loses its setup. */
+  nextItem(): void {
+    this.items.push([]);
+  }
+
+  /** Append instruction or label lines to the current item. */
   emit(...lines: string[]): void {
-    for (const l of lines) this.lines.push(l.endsWith(':') ? l : `  ${l}`);
+    if (this.items.length === 0) this.nextItem();
+    const item = this.items[this.items.length - 1]!;
+    for (const l of lines) item.push(l.endsWith(':') ? l : `  ${l}`);
   }
 
   /** A fresh local label name (`L...`, made unique per case by the program builder). */

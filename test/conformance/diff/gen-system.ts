@@ -1,5 +1,6 @@
 import { Priv, type BodyWriter } from './gen-context.js';
 import { memoryOp } from './gen-int.js';
+import { PAGE_TABLES } from './layout.js';
 import { pairLoadStoreDelegation } from './quirks.js';
 
 /** CSRs whose reads and writes are deterministic on both machines (no counters, no implementation IDs). */
@@ -9,6 +10,7 @@ const MACHINE_CSRS = [
 ] as const;
 const SUPERVISOR_CSRS = ['sstatus', 'sie', 'sip', 'sscratch', 'satp', 'scounteren', 'scause', 'sepc', 'stval'] as const;
 const FP_CSRS = ['fcsr', 'frm', 'fflags'] as const;
+const READ_ONLY = new Set(['mhartid', 'mvendorid']);
 /**
  * Access and page faults (fetch, load, store) are never delegated by random
  * medeleg writes: the S-mode handler could fault on its own code or records
@@ -27,19 +29,29 @@ const MTIP = 0x80n;
  * mideleg without the VS bits QEMU also keeps; mcounteren/scounteren within
  * 32 bits (QEMU 7.2 stores all 64); mstatus/sstatus without UXL/SXL/SBE/MBE
  * (QEMU 7.2 lets UXL change, and keeps a non-zero value across later writes
- * of zero, which would leak into the following cases); mepc/sepc even (QEMU
+ * of zero, which would leak into the following cases), nor VS (QEMU 7.2
+ * keeps it writable with V off), nor TSR (an S-mode handler cannot return
+ * under TSR; only the setup sets it, and only without delegation); mepc/sepc even (QEMU
  * 7.2 keeps bit 0, which IALIGN=16 forces to zero); mip/sip only SSIP, STIP,
  * SEIP (QEMU 7.2 also lets VSSIP/VSTIP/VSEIP be written with H off).
  */
 const WRITE_MASKS: Readonly<Record<string, bigint>> = {
   mie: 0x22an, sie: 0x22an, medeleg: 0xb3ffn & ~(1n << 9n) & ~UNDELEGATED_FAULTS, mideleg: 0x222n,
-  mcounteren: 0xffff_ffffn, scounteren: 0xffff_ffffn, mstatus: ~0x3f_0000_0000n, sstatus: ~0x3f_0000_0000n,
+  mcounteren: 0xffff_ffffn, scounteren: 0xffff_ffffn, mstatus: ~0x3f_0040_0600n, sstatus: ~0x3f_0040_0600n,
   mepc: ~1n, sepc: ~1n, mip: 0x222n, sip: 0x222n,
 };
 
-/** A value for a CSR write: satp only Bare/Sv39/Sv48 (QEMU 7.2 also takes Sv57, dejavm does not), others masked as above. */
+/**
+ * A value for a CSR write. satp: Bare/Sv39/Sv48 (QEMU 7.2 also takes Sv57,
+ * dejavm does not) with the root in the page-table area (QEMU 7.2 reports a
+ * PTE read from non-existent memory as a page fault, the spec and dejavm as
+ * an access fault). Read-only CSRs: never zero (QEMU 7.2 lets csrrs/csrrc with
+ * a zero-valued rs1 other than x0 through, the spec requires an illegal-instruction
+ * trap). Others masked as above.
+ */
 function csrWriteValue(w: BodyWriter, csr: string): bigint {
-  if (csr === 'satp') return (BigInt(w.rng.pick([0, 8, 9, 1])) << 60n) | (w.rng.next64() & 0x0fff_ffff_ffff_ffffn);
+  if (csr === 'satp') return (BigInt(w.rng.pick([0, 8, 9, 1])) << 60n) | (BigInt(w.rng.below(0x10000)) << 44n) | (PAGE_TABLES >> 12n);
+  if (READ_ONLY.has(csr)) return w.value() | 1n;
   const value = BigInt.asUintN(64, w.value() & (WRITE_MASKS[csr] ?? -1n));
   return csr === 'medeleg' ? pairLoadStoreDelegation(value) : value;
 }

@@ -48,27 +48,32 @@ function baseSetup(rng: Prng, priv: Priv, fpOn: boolean): CaseSetup {
 
 /**
  * Random trap delegation, TVM/TW/TSR and interrupt enables for the trap and
- * privilege categories; MPRV only for bodies that start in M mode (QEMU 7.2
+ * privilege categories; TSR only without delegation (the S handler returns
+ * with `sret`); MPRV only for bodies that start in M mode (QEMU 7.2
  * does not clear it on an `mret` to S or U, see quirks.ts).
  */
 function privilegedSetup(rng: Prng, setup: CaseSetup): void {
-  setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE & ~FAULTS);
-  setup.mideleg = rng.next64() & 0x222n;
-  for (const bit of [MSTATUS.TVM, MSTATUS.TW, MSTATUS.TSR]) {
+  if (rng.chance(0.7)) {
+    setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE & ~FAULTS);
+    setup.mideleg = rng.next64() & 0x222n;
+  }
+  for (const bit of [MSTATUS.TVM, MSTATUS.TW]) {
     if (rng.chance(0.25)) setup.mstatus |= bit;
   }
+  if (setup.medeleg === 0n && setup.mideleg === 0n && rng.chance(0.5)) setup.mstatus |= MSTATUS.TSR;
   if (rng.chance(0.3)) setup.mie = rng.next64() & 0x22an;
   if (((setup.mstatus >> 11n) & 3n) === 3n && rng.chance(0.25)) setup.mstatus |= MSTATUS.MPRV;
 }
 
 /** Write the body of one case of `category`. */
-function writeBody(category: Category, rng: Prng, setup: CaseSetup, priv: Priv): string[] {
+function writeBody(category: Category, rng: Prng, setup: CaseSetup, priv: Priv): string[][] {
   const length = rng.range(6, 24);
   if (category === 'paging') return pagingBody(rng, setup, priv, length);
   const w = new BodyWriter(rng, priv, false);
   const state: PrivState = { priv, known: true };
   for (let i = 0; i < length; i++) {
     const r = rng.below(100);
+    w.nextItem();
     switch (category) {
       case 'int':
         if (r < 55) aluOp(w);
@@ -109,11 +114,11 @@ function writeBody(category: Category, rng: Prng, setup: CaseSetup, priv: Priv):
         else aluOp(w);
     }
   }
-  return w.lines;
+  return w.items.filter((item) => item.length > 0);
 }
 
 /** A paging body: page tables in the setup, then loads/stores/AMOs through mapped, aliased and faulting addresses. */
-function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): string[] {
+function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): string[][] {
   const code: CodeMapping = rng.pick(['4k', '4k', 'mega', 'giga']);
   const tables = buildPageTables(rng, priv, code);
   setup.satp = tables.satp;
@@ -124,12 +129,13 @@ function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): st
   const w = new BodyWriter(rng, priv, true);
   for (let i = 0; i < length; i++) {
     const r = rng.below(100);
+    w.nextItem();
     if (r < 65) pagingOp(w, tables, priv);
     else if (r < 80) memoryOp(w);
     else if (r < 85 && priv === Priv.M) w.emit(`li t0, 0x800`, `csrs mstatus, t0`);
     else aluOp(w);
   }
-  return w.lines;
+  return w.items.filter((item) => item.length > 0);
 }
 
 /** Generate the case at `index` of `category` from its own PRNG stream. */

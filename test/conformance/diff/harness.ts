@@ -40,7 +40,8 @@ function logTrap(prefix: string, base: number, entries: number): string[] {
 
 /**
  * Names of the values on one dump line, in print order: `case`, x1..x31,
- * f0..f31, the CSRs, the trap records, and `checksum` (scratch and page tables).
+ * f0..f31, the CSRs, the trap records, and the checksums of the scratch pages
+ * (`scratchsum`) and of the page-table pages (`ptsum`, where A/D updates land).
  */
 export const DUMP_FIELDS: readonly string[] = [
   'case',
@@ -48,7 +49,8 @@ export const DUMP_FIELDS: readonly string[] = [
   ...Array.from({ length: 32 }, (_, i) => `f${i}`),
   ...DUMPED_CSRS,
   ...DUMPED_RECORDS.map(([name]) => name),
-  'checksum',
+  'scratchsum',
+  'ptsum',
 ];
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
@@ -95,7 +97,7 @@ function machineHandler(): string[] {
     ...T_REGS.map((r, i) => `  ld ${r}, ${H.mSave + 8 * i}(gp)`),
     '  mret',
     'm_fetch_fault:',
-    '  mv t1, ra',
+    '  andi t1, ra, -2',
     '  j m_resume',
     'm_interrupt:',
     `  li t3, ${hex(MIP_SOFTWARE)}`,
@@ -153,7 +155,7 @@ function supervisorHandler(): string[] {
     ...T_REGS.map((r, i) => `  ld ${r}, ${H.sSave + 8 * i}(gp)`),
     '  sret',
     's_fetch_fault:',
-    '  mv t1, ra',
+    '  andi t1, ra, -2',
     '  j s_resume',
     's_interrupt:',
     '  csrci sip, 2',
@@ -331,6 +333,8 @@ function caseDone(): string[] {
     `  li s5, ${hex(SCRATCH)}`,
     `  li s6, ${hex(SCRATCH + BigInt(SCRATCH_PAGES) * PAGE)}`,
     '  call sum_range',
+    '  call put_hex',
+    '  li a0, 0',
     `  li s5, ${hex(PAGE_TABLES)}`,
     `  li s6, ${hex(PAGE_TABLES + BigInt(PAGE_TABLE_PAGES) * PAGE)}`,
     '  call sum_range',

@@ -39,8 +39,11 @@ export interface TestCase {
   /** Category name (e.g. `int`, `fp`, `paging`), for reports. */
   category: string;
   setup: CaseSetup;
-  /** Body lines; local labels must be unique within the body and are prefixed per case. */
-  body: string[];
+  /**
+   * Body items (each one generated operation as assembly lines); local labels
+   * `L<n>` must be unique within the body and are prefixed per case.
+   */
+  body: string[][];
 }
 
 const hex = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
@@ -75,7 +78,7 @@ export function caseText(c: TestCase, next: string): string[] {
     `${p}_desc:`,
     ...descriptorLines(c),
     `${p}_body:`,
-    ...localizeLabels(c.body, c.index),
+    ...localizeLabels(c.body.flat(), c.index),
     `${p}_exit:`,
     '  ecall',
   ];

@@ -22,9 +22,12 @@ const SETUP_SIMPLIFICATIONS: ReadonlyArray<(s: CaseSetup) => Partial<CaseSetup>>
 ];
 
 /**
- * Shrink a mismatching case: delete body instructions (halves, quarters, ...
- * single lines; labels stay) and simplify the setup while the case still
- * differs in at least one of the originally differing fields.
+ * Shrink a mismatching case while it still differs in at least one of the
+ * originally differing fields: delete whole items (halves, quarters, ...
+ * single items), then single instructions inside the remaining items (never
+ * labels, never the `li` that gives an operand its generated value: without
+ * it the operand keeps a random initial value and the case drifts into other
+ * behaviour), then simplify the setup.
  */
 export async function shrinkCase(original: TestCase, first: CaseDifference, options: DiffOptions = {}): Promise<Reproducer> {
   const wanted = new Set(first.fields.map((f) => f.field));
@@ -43,17 +46,22 @@ export async function shrinkCase(original: TestCase, first: CaseDifference, opti
       return false;
     }
   };
-  let body = [...original.body];
+  let body = original.body.map((item) => [...item]);
+  const attempt = async (candidate: string[][]): Promise<boolean> => {
+    if (!(await stillDiffers({ ...best.testCase, body: candidate }))) return false;
+    body = candidate;
+    return true;
+  };
   for (let chunk = Math.max(1, Math.floor(body.length / 2)); chunk >= 1; chunk = chunk === 1 ? 0 : Math.floor(chunk / 2)) {
     for (let start = 0; start < body.length;) {
-      const removable = body.slice(start, start + chunk).filter((l) => !isLabel(l)).length;
-      if (removable === 0) {
-        start += chunk;
-        continue;
-      }
-      const candidate = [...body.slice(0, start), ...body.slice(start, start + chunk).filter(isLabel), ...body.slice(start + chunk)];
-      if (await stillDiffers({ ...best.testCase, body: candidate })) body = candidate;
-      else start += chunk;
+      if (!(await attempt([...body.slice(0, start), ...body.slice(start + chunk)]))) start += chunk;
+    }
+  }
+  for (let item = 0; item < body.length; item++) {
+    for (let line = 0; line < body[item]!.length;) {
+      const text = body[item]![line]!;
+      const candidate = body.map((lines, i) => (i === item ? lines.filter((_, j) => j !== line) : lines));
+      if (isLabel(text) || /^\s*li\s/.test(text) || !(await attempt(candidate))) line++;
     }
   }
   for (const simplify of SETUP_SIMPLIFICATIONS) {
@@ -83,7 +91,7 @@ export function formatReproducer(seed: number, r: Reproducer): string {
     `setup: ${csrs}${s.runs.length > 0 ? ` (${s.runs.length} page-table runs)` : ''}`,
     r.difference.kind === 'fields' ? describeFields(r.difference.fields) : `  ${r.difference.kind}`,
     'body:',
-    ...localizeLabels(c.body, c.index),
+    ...localizeLabels(c.body.flat(), c.index),
     `full program (x/f initial values in the descriptor): ${path}`,
   ].join('\n');
 }
