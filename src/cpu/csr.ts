@@ -42,9 +42,9 @@ export class CsrFile {
     if (((csr >> 8) & 3) > h.priv) return false;
     if (writes && (csr >> 10) === 3) return false;
     if (csr >= 0xc00 && csr <= 0xc1f) {
-      const bit = 1 << (csr - 0xc00);
-      if (h.priv < PRIV_M && (h.mcounteren & bit) === 0) return false;
-      if (h.priv === PRIV_U && (h.scounteren & bit) === 0) return false;
+      const bit = BigInt(csr - 0xc00);
+      if (h.priv < PRIV_M && ((h.mcounteren >> bit) & 1n) === 0n) return false;
+      if (h.priv === PRIV_U && ((h.scounteren >> bit) & 1n) === 0n) return false;
     }
     if (csr === 0x180 && h.priv === PRIV_S && (h.mstatus & MSTATUS.TVM) !== 0) return false;
     if (csr >= 0x001 && csr <= 0x003 && !h.fpEnabled()) return false;
@@ -65,7 +65,7 @@ export class CsrFile {
       case 0x100: v = this.mstatusValue() & (BigInt(SSTATUS_MASK) | (3n << 32n) | SD); break;
       case 0x104: v = BigInt(h.mie & h.mideleg); break;
       case 0x105: v = h.stvec; break;
-      case 0x106: v = BigInt(h.scounteren >>> 0); break;
+      case 0x106: v = h.scounteren; break;
       case 0x10a: v = h.senvcfg; break;
       case 0x140: v = h.sscratch; break;
       case 0x141: v = h.sepc; break;
@@ -83,9 +83,9 @@ export class CsrFile {
       case 0x303: v = BigInt(h.mideleg); break;
       case 0x304: v = BigInt(h.mie); break;
       case 0x305: v = h.mtvec; break;
-      case 0x306: v = BigInt(h.mcounteren >>> 0); break;
+      case 0x306: v = h.mcounteren; break;
       case 0x30a: v = h.menvcfg; break;
-      case 0x320: v = BigInt(h.mcountinhibit); break;
+      case 0x320: v = h.mcountinhibit; break;
       case 0x340: v = h.mscratch; break;
       case 0x341: v = h.mepc; break;
       case 0x342: v = h.mcause; break;
@@ -144,7 +144,7 @@ export class CsrFile {
       case 0x100: this.writeMstatus((h.mstatus & ~SSTATUS_MASK) | (low & SSTATUS_MASK)); return;
       case 0x104: this.setMie((h.mie & ~h.mideleg) | (low & h.mideleg)); return;
       case 0x105: if ((low & 3) < 2) h.stvec = value; return;
-      case 0x106: h.scounteren = low; return;
+      case 0x106: h.scounteren = value; return;
       case 0x10a: h.senvcfg = value & SENVCFG_WRITABLE; return;
       case 0x140: h.sscratch = value; return;
       case 0x141: h.sepc = value & ~1n; return;
@@ -161,9 +161,9 @@ export class CsrFile {
       case 0x303: h.mideleg = low & DELEGABLE_IRQS; h.interruptCheck = true; return;
       case 0x304: this.setMie(low & ALL_IRQS); return;
       case 0x305: if ((low & 3) < 2) h.mtvec = value; return;
-      case 0x306: h.mcounteren = low; return;
+      case 0x306: h.mcounteren = value; return;
       case 0x30a: h.menvcfg = value & MENVCFG_WRITABLE; return;
-      case 0x320: h.mcountinhibit = low & ~2; return;
+      case 0x320: h.mcountinhibit = value; return;
       case 0x340: h.mscratch = value; return;
       case 0x341: h.mepc = value & ~1n; return;
       case 0x342: h.mcause = value; return;

@@ -55,11 +55,13 @@ export class Hart {
   mscratch = 0n;
   sscratch = 0n;
   satp = 0n;
-  mcounteren = 0;
-  scounteren = 0;
+  /** Counter enables: QEMU 7.2 keeps all 64 bits written (only bits 0-2 gate anything here). */
+  mcounteren = 0n;
+  scounteren = 0n;
   menvcfg = 0n;
   senvcfg = 0n;
-  mcountinhibit = 0;
+  /** Stored as written, all 64 bits, as QEMU 7.2 does; it does not stop the counters here. */
+  mcountinhibit = 0n;
   /** Offsets so that mcycle/minstret read as icount plus the value last written. */
   cycleOffset = 0n;
   instretOffset = 0n;

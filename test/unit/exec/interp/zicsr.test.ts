@@ -110,8 +110,8 @@ describe('counters are gated by mcounteren and scounteren', () => {
   it.each(COUNTER_CASES)('%s at privilege %s, mcounteren=%s scounteren=%s legal=%s', (csr, priv, mcounteren, scounteren, legal) => {
     const h = new HartHarness().load(`csrr a0, ${csr}`);
     h.hart.priv = priv;
-    h.hart.mcounteren = mcounteren;
-    h.hart.scounteren = scounteren;
+    h.hart.mcounteren = BigInt(mcounteren);
+    h.hart.scounteren = BigInt(scounteren);
     h.step();
     if (legal) expect(h.traps).toEqual([]);
     else expectIllegal(h, firstInstruction(h));
@@ -165,6 +165,9 @@ describe('WARL fields read back as on QEMU 7.2', () => {
     ['sstatus hides M fields', 'li a1, 0x4190a\n csrw mstatus, a1\n csrr a0, sstatus', 0x200040102n],
     ['menvcfg keeps FIOM, CBIE, CBCFE, CBZE, PBMTE, STCE', 'li a1, -1\n csrw menvcfg, a1\n csrr a0, menvcfg', 0xc0000000000000f1n],
     ['senvcfg keeps FIOM, CBIE, CBCFE, CBZE', 'li a1, -1\n csrw senvcfg, a1\n csrr a0, senvcfg', 0xf1n],
+    ['mcounteren keeps 64 bits', 'li a1, -1\n csrw mcounteren, a1\n csrr a0, mcounteren', MASK],
+    ['scounteren keeps 64 bits', 'li a1, -1\n csrw scounteren, a1\n csrr a0, scounteren', MASK],
+    ['mcountinhibit keeps 64 bits', 'li a1, -1\n csrw mcountinhibit, a1\n csrr a0, mcountinhibit', MASK],
   ] as const)('%s', (_what, body, expected) => {
     const h = runAsm(`${body}\n wfi`);
     expect(h.traps).toEqual([]);
