@@ -10,7 +10,6 @@ async function main(): Promise<void> {
     .scriptName('deja')
     .strict()
     .demandCommand(1, 'give a command (see deja --help)')
-    .recommendCommands()
     .fail((message, error) => {
       throw error ?? new UsageError(message.split('\n')[0] ?? message);
     })
