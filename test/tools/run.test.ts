@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DEJA = join(ROOT, 'bin', 'deja.js');
+const GUESTS = join(ROOT, 'test', 'guests', 'bin');
+
+/** Run the real CLI (the compiled build that `npm test` makes first). */
+function deja(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('deja run', () => {
+  it.each([
+    ['hello.elf', 0, 'Hello, world!\n'],
+    ['htif-pass.elf', 0, ''],
+    ['htif-fail.elf', 3, ''],
+    ['htif-console.elf', 0, 'Hello from the HTIF console!\n'],
+  ])('%s exits with the guest status %i and prints its console', (image, status, stdout) => {
+    const result = deja('run', '--kernel', join(GUESTS, image), '--bios', 'none');
+    expect(result.stdout).toBe(stdout);
+    expect(result.status).toBe(status);
+    expect(result.stderr).toBe('');
+  });
+
+  it('--trace-insns prints hart, icount, pc, bits and disassembly for each retired instruction', () => {
+    const result = deja('run', '--kernel', join(GUESTS, 'hello.elf'), '--trace-insns', '--max-insns', '3');
+    expect(result.status).toBe(124);
+    expect(result.stderr.split('\n').slice(0, 4)).toEqual([
+      '0 0 0x0000000000001000 00000297 auipc t0,0x0',
+      '0 1 0x0000000000001004 02828613 add a2,t0,40',
+      '0 2 0x0000000000001008 f1402573 csrr a0,mhartid',
+      'deja: instruction limit reached (3)',
+    ]);
+  });
+
+  it('--stats reports the exact instruction count', () => {
+    const result = deja('run', '--kernel', join(GUESTS, 'hello.elf'), '--stats');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^instructions: 129$/m);
+  });
+
+  const scratch = mkdtempSync(join(tmpdir(), 'deja-cli-'));
+  const elf32 = join(scratch, 'elf32.bin');
+  writeFileSync(elf32, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0, ...new Array(56).fill(0)]));
+  const empty = join(scratch, 'empty.bin');
+  writeFileSync(empty, Buffer.alloc(0));
+
+  it.each([
+    [['run', '--kernel', join(scratch, 'missing.elf')], /^deja: --kernel .*missing\.elf: cannot read: no such file\n$/],
+    [['run', '--kernel', scratch], /^deja: --kernel .*: cannot read: is a directory\n$/],
+    [['run', '--kernel', elf32], /^deja: .*elf32\.bin: ELF32 file, expected ELF64 \(RV64\) \(at byte 4\)\n$/],
+    [['run', '--kernel', empty], /^deja: .*empty\.bin: the file is empty\n$/],
+    [['run', '--kernel', '/bin/ls'], /^deja: \/bin\/ls: .*\n$/],
+    [['run', '--kernel', join(GUESTS, 'hello.elf'), '-m', 'lots'], /^deja: --memory: 'lots' is not a size/],
+    [['run', '--kernel', join(GUESTS, 'hello.elf'), '--bios', 'opensbi.bin'], /^deja: --bios opensbi\.bin: only 'none'/],
+    [['run', '--kernel', join(GUESTS, 'hello.elf'), '--frobnicate'], /^deja: Unknown argument: frobnicate\n$/],
+    [['frob'], /^deja: Unknown argument: frob\n$/],
+  ])('bad input %j gets one line and exit status 2', (args, message) => {
+    const result = deja(...args);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.status).toBe(2);
+  });
+});
