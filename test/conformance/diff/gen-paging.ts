@@ -40,14 +40,23 @@ export interface PagingSetup {
   high: bigint;
   /** Physical address of the PTE of alias page `i` is `aliasPte + 8 * i`; VA of that table is the last alias page. */
   aliasPte: bigint;
+  /**
+   * The body may use AMOs. Then every leaf has A preset: QEMU 7.2 translates
+   * an AMO as a load first and sets A even when the store permission check
+   * then faults (the spec updates A/D only for an access that succeeds).
+   */
+  amo: boolean;
 }
 
-/** Random valid or invalid leaf flags (R/W/X combinations including reserved W-only, U, A/D preset or not). */
-function leafFlags(rng: Prng, user: boolean): bigint {
+/**
+ * Random valid or invalid leaf flags (R/W/X combinations including reserved
+ * W-only, U, A/D preset or not; A always preset when `accessed`).
+ */
+function leafFlags(rng: Prng, user: boolean, accessed: boolean): bigint {
   const perms = rng.pick([PTE.R, PTE.R | PTE.W, PTE.R | PTE.X, PTE.R | PTE.W | PTE.X, PTE.X, PTE.W, PTE.R | PTE.W]);
   let flags = PTE.V | perms;
   if (user || rng.chance(0.2)) flags |= PTE.U;
-  if (rng.chance(0.6)) flags |= PTE.A;
+  if (accessed || rng.chance(0.6)) flags |= PTE.A;
   if (rng.chance(0.5)) flags |= PTE.D;
   if (rng.chance(0.1)) flags &= ~PTE.V;
   return flags;
@@ -113,7 +122,7 @@ const leaf = (pa: bigint, flags: bigint): bigint => ((pa >> 12n) << 10n) | flags
  * permissions and A/D bits, a 2 MiB alias (sometimes a misaligned superpage),
  * a high-half 1 GiB alias and a window onto the alias leaf table.
  */
-export function buildPageTables(rng: Prng, priv: Priv, code: CodeMapping): PagingSetup {
+export function buildPageTables(rng: Prng, priv: Priv, code: CodeMapping, amo: boolean): PagingSetup {
   const sv48 = rng.chance(0.4);
   const levels = sv48 ? 4 : 3;
   const t = new TableBuilder(levels);
@@ -129,20 +138,20 @@ export function buildPageTables(rng: Prng, priv: Priv, code: CodeMapping): Pagin
       for (let i = 1n; i < 256n; i++) t.set(0x8000_0000n + i * PAGE, 0, leaf(0x8000_0000n + i * PAGE, codeFlags));
       t.set(HARNESS_DATA, 0, leaf(HARNESS_DATA, supervisorRw));
     }
-    t.set(SCRATCH, 0, leaf(SCRATCH, leafFlags(rng, user)));
-    t.set(SCRATCH + PAGE, 0, leaf(SCRATCH + PAGE, leafFlags(rng, user)));
+    t.set(SCRATCH, 0, leaf(SCRATCH, leafFlags(rng, user, amo)));
+    t.set(SCRATCH + PAGE, 0, leaf(SCRATCH + PAGE, leafFlags(rng, user, amo)));
   }
   for (let i = 0; i < ALIAS_PAGES - 1; i++) {
-    t.set(ALIAS_BASE + BigInt(i) * PAGE, 0, leaf(SCRATCH + BigInt(i % 2) * PAGE, leafFlags(rng, user)));
+    t.set(ALIAS_BASE + BigInt(i) * PAGE, 0, leaf(SCRATCH + BigInt(i % 2) * PAGE, leafFlags(rng, user, amo)));
   }
   const aliasPte = t.slot(ALIAS_BASE, 0);
   const aliasTable = aliasPte & ~0xfffn;
   t.set(ALIAS_BASE + BigInt(ALIAS_PAGES - 1) * PAGE, 0, leaf(aliasTable, supervisorRw | (user ? PTE.U : 0n)));
   const megaTarget = rng.chance(0.3) ? SCRATCH + PAGE : SCRATCH;
-  t.set(MEGA_ALIAS, 1, leaf(megaTarget, leafFlags(rng, user)));
+  t.set(MEGA_ALIAS, 1, leaf(megaTarget, leafFlags(rng, user, amo)));
   t.set(UNMAPPED + 0x20_0000n, 1, leaf(SCRATCH, PTE.V | PTE.R | PTE.A));
   const high = sv48 ? 0xffff_8000_8000_0000n : 0xffff_ffc0_8000_0000n;
-  if (rng.chance(0.8)) t.set(high, 2, leaf(0x8000_0000n, leafFlags(rng, user) | PTE.R));
+  if (rng.chance(0.8)) t.set(high, 2, leaf(0x8000_0000n, leafFlags(rng, user, amo) | PTE.R));
   const asid = BigInt(rng.below(0x10000));
   return {
     mode: sv48 ? 'sv48' : 'sv39',
@@ -152,6 +161,7 @@ export function buildPageTables(rng: Prng, priv: Priv, code: CodeMapping): Pagin
     nonCanonical: sv48 ? 0x0000_8000_0000_0000n : 0x0000_0040_0000_0000n,
     high: high + (SCRATCH - 0x8000_0000n),
     aliasPte,
+    amo,
   };
 }
 
@@ -192,7 +202,9 @@ export function pagingOp(w: BodyWriter, p: PagingSetup, priv: Priv): void {
       w.emit(w.li(base, pagedAddress(w, p, 8)), `${w.rng.pick(['sd', 'sw', 'sb', 'sh'])} ${w.rs()}, 0(${base})`);
       return;
     case 3:
-      if (w.rng.chance(0.5)) {
+      if (!p.amo) {
+        w.emit(w.li(base, pagedAddress(w, p, 8)), `lwu ${w.rd()}, 0(${base})`);
+      } else if (w.rng.chance(0.5)) {
         w.emit(w.li(base, pagedAddress(w, p, 8)), `amoadd.d ${w.rd()}, ${w.rs()}, (${base})`);
       } else {
         amoOp(w);
@@ -214,7 +226,7 @@ export function pagingOp(w: BodyWriter, p: PagingSetup, priv: Priv): void {
       }
       const value = w.rd(false, [1, xIndex(base)]);
       const page = w.rng.below(ALIAS_PAGES - 1);
-      const pte = leaf(SCRATCH + BigInt(w.rng.below(2)) * PAGE, leafFlags(w.rng, false));
+      const pte = leaf(SCRATCH + BigInt(w.rng.below(2)) * PAGE, leafFlags(w.rng, false, p.amo));
       w.emit(w.li(base, ALIAS_BASE + BigInt(ALIAS_PAGES - 1) * PAGE), w.li(value, pte));
       w.emit(`sd ${value}, ${8 * page}(${base})`, 'sfence.vma');
     }

@@ -12,6 +12,19 @@ const SUPERVISOR_CSRS = ['sstatus', 'sie', 'sip', 'sscratch', 'satp', 'scountere
 const FP_CSRS = ['fcsr', 'frm', 'fflags'] as const;
 const READ_ONLY = new Set(['mhartid', 'mvendorid']);
 /**
+ * Encodings that are illegal in RV64GC: all ones, all zeros, custom-0, OP-V
+ * (V is off), reserved funct3 of OP-IMM-32, AMO with a reserved funct5,
+ * MISC-MEM funct3 2 (Zicbom is off).
+ */
+const ILLEGAL_WORDS = [
+  0xffff_ffff, 0x0000_0000, 0x0000_000b, 0x0000_0057, 0x0000_201b, 0x2800_302f, 0x0000_200f,
+] as const;
+/**
+ * SYSTEM funct12 values that would act rather than trap when rs1 = rd = 0
+ * (ecall, ebreak, sret, mret, wfi, dret): random SYSTEM words avoid them.
+ */
+const SYSTEM_EFFECTS = new Set([0x000, 0x001, 0x102, 0x302, 0x105, 0x7b2]);
+/**
  * Access and page faults (fetch, load, store) are never delegated by random
  * medeleg writes: the S-mode handler could fault on its own code or records
  * under a random satp and loop forever instead of reaching the trap limit.
@@ -27,7 +40,7 @@ const MTIP = 0x80n;
  * (the S handler could fault on itself under a random satp) and without the
  * H-extension bits QEMU 7.2 keeps writable even with H off (10, 11, 20-23);
  * mideleg without the VS bits QEMU also keeps; mcounteren/scounteren within
- * 32 bits (QEMU 7.2 stores all 64); mstatus/sstatus without UXL/SXL/SBE/MBE
+ * 32 bits (QEMU 7.2 stores all 64); mstatus/sstatus without UXL/SXL/SBE/MBE/GVA/MPV
  * (QEMU 7.2 lets UXL change, and keeps a non-zero value across later writes
  * of zero, which would leak into the following cases), nor VS (QEMU 7.2
  * keeps it writable with V off), nor TSR (an S-mode handler cannot return
@@ -37,7 +50,7 @@ const MTIP = 0x80n;
  */
 const WRITE_MASKS: Readonly<Record<string, bigint>> = {
   mie: 0x22an, sie: 0x22an, medeleg: 0xb3ffn & ~(1n << 9n) & ~UNDELEGATED_FAULTS, mideleg: 0x222n,
-  mcounteren: 0xffff_ffffn, scounteren: 0xffff_ffffn, mstatus: ~0x3f_0040_0600n, sstatus: ~0x3f_0040_0600n,
+  mcounteren: 0xffff_ffffn, scounteren: 0xffff_ffffn, mstatus: ~0xff_0040_0600n, sstatus: ~0xff_0040_0600n,
   mepc: ~1n, sepc: ~1n, mip: 0x222n, sip: 0x222n,
 };
 
@@ -52,17 +65,24 @@ const WRITE_MASKS: Readonly<Record<string, bigint>> = {
 function csrWriteValue(w: BodyWriter, csr: string): bigint {
   if (csr === 'satp') return (BigInt(w.rng.pick([0, 8, 9, 1])) << 60n) | (BigInt(w.rng.below(0x10000)) << 44n) | (PAGE_TABLES >> 12n);
   if (READ_ONLY.has(csr)) return w.value() | 1n;
+  if (csr === 'mip' || csr === 'sip') return w.rng.pick([0n, 0x2n, 0x20n, 0x200n]);
   const value = BigInt.asUintN(64, w.value() & (WRITE_MASKS[csr] ?? -1n));
   return csr === 'medeleg' ? pairLoadStoreDelegation(value) : value;
 }
 
-/** One Zicsr instruction (register or immediate form, rs1 = x0 or not) on a CSR the current privilege may or may not access. */
+/**
+ * One Zicsr instruction (register or immediate form, rs1 = x0 or not) on a
+ * CSR the current privilege may or may not access. csrrs/csrrc never take a
+ * zero-valued register other than x0: the spec counts that as a write (FS
+ * becomes Dirty, read-only CSRs trap), QEMU 7.2 as no write.
+ */
 export function csrOp(w: BodyWriter, priv: Priv): void {
   const pool: readonly string[] = priv === Priv.M && w.rng.chance(0.6)
     ? MACHINE_CSRS
     : w.rng.chance(0.7) ? SUPERVISOR_CSRS : FP_CSRS;
   const csr = w.rng.pick(pool);
-  const op = w.rng.pick(['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
+  const pendingBits = csr === 'mip' || csr === 'sip';
+  const op = w.rng.pick(pendingBits ? ['csrrw', 'csrrc', 'csrrwi', 'csrrci'] : ['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
   if (csr === 'satp' && priv !== Priv.M && w.paged) {
     w.emit(`csrr ${w.rd()}, satp`);
     return;
@@ -80,8 +100,9 @@ export function csrOp(w: BodyWriter, priv: Priv): void {
     w.emit(`la ${t}, m_trap`, `addi ${t}, ${t}, ${w.rng.pick([0, 2, 3])}`, `csrrw ${w.rd()}, mtvec, ${t}`);
     return;
   }
-  const src = w.rng.chance(0.25) ? 'zero' : w.rd(false);
-  if (src !== 'zero') w.emit(w.li(src, csrWriteValue(w, csr)));
+  const value = csrWriteValue(w, csr);
+  const src = w.rng.chance(0.25) || (value === 0n && op !== 'csrrw') ? 'zero' : w.rd(false);
+  if (src !== 'zero') w.emit(w.li(src, value));
   const rd = w.rd();
   w.emit(`${op} ${rd}, ${csr}, ${src}`);
   if ((csr === 'mip' || csr === 'sip') && rd !== 'zero') w.emit(`andi ${rd}, ${rd}, ${~Number(MTIP)}`);
@@ -91,7 +112,7 @@ export function csrOp(w: BodyWriter, priv: Priv): void {
 export function trapOp(w: BodyWriter): void {
   switch (w.rng.below(8)) {
     case 0:
-      w.emit(`.word 0x${w.rng.pick([0xffff_ffff, 0x0000_0000, 0x0000_007f, 0x3000_0073, 0x0000_700b, (w.rng.next32() | 3) >>> 0]).toString(16)}`);
+      w.emit(`.word 0x${w.rng.pick(ILLEGAL_WORDS).toString(16)}`);
       break;
     case 1:
       w.emit(w.rng.pick(['ecall', 'ebreak', 'c.ebreak']));
@@ -116,8 +137,11 @@ export function trapOp(w: BodyWriter): void {
     case 6:
       w.emit(`csrr ${w.rd()}, 0x015`);
       break;
-    default:
-      w.emit(`.word 0x${((0x0000_0073 | (w.rng.below(0x800) << 20) | (w.rng.below(32) << 15) | (w.rng.below(32) << 7)) >>> 0).toString(16)}`);
+    default: {
+      let funct12 = w.rng.below(0x1000);
+      while (SYSTEM_EFFECTS.has(funct12)) funct12 = w.rng.below(0x1000);
+      w.emit(`.word 0x${((0x0000_0073 | (funct12 << 20) | (w.rng.below(32) << 15) | (w.rng.below(32) << 7)) >>> 0).toString(16)}`);
+    }
   }
 }
 
@@ -134,7 +158,9 @@ export interface PrivState {
 /**
  * Privilege operations from the body's current level: mret/sret to a lower
  * level (tracked in `state.priv`; MPRV is cleared first, because QEMU 7.2
- * keeps it set on such returns where priv 1.12 clears it), sfence.vma, wfi where it cannot sleep
+ * keeps it set on such returns where priv 1.12 clears it), one pending
+ * software-writable interrupt at a time (QEMU 7.2 without AIA takes the
+ * lowest-numbered pending interrupt, not SEI > SSI > STI as the spec orders them), sfence.vma, wfi where it cannot sleep
  * (U mode, or S with TW set), sstatus/sie/sip views, software interrupts.
  */
 export function privOp(w: BodyWriter, state: PrivState): void {
@@ -173,9 +199,11 @@ export function privOp(w: BodyWriter, state: PrivState): void {
       else if (state.priv === Priv.S) w.emit(`csrr ${t}, sstatus`);
       else w.emit(`li ${t}, 0x200000`, `csrs mstatus, ${t}`);
       return;
-    case 4:
-      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x20, 0x200, 0x22, 0x222])}`, `csrs ${w.rng.pick(['mip', 'sip'])}, ${t}`);
+    case 4: {
+      const csr = w.rng.pick(['mip', 'sip']);
+      w.emit(`li ${t}, 0x222`, `csrc ${csr}, ${t}`, `li ${t}, ${w.rng.pick([0x2, 0x20, 0x200])}`, `csrs ${csr}, ${t}`);
       return;
+    }
     case 5:
       w.emit(`li ${t}, ${w.rng.pick([0x2, 0x8, 0xaa, 0x80002, 0x40000, 0x20000])}`);
       w.emit(`${w.rng.pick(['csrs', 'csrc'])} ${w.rng.pick(['mstatus', 'sstatus'])}, ${t}`);

@@ -120,7 +120,7 @@ function writeBody(category: Category, rng: Prng, setup: CaseSetup, priv: Priv):
 /** A paging body: page tables in the setup, then loads/stores/AMOs through mapped, aliased and faulting addresses. */
 function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): string[][] {
   const code: CodeMapping = rng.pick(['4k', '4k', 'mega', 'giga']);
-  const tables = buildPageTables(rng, priv, code);
+  const tables = buildPageTables(rng, priv, code, rng.chance(0.5));
   setup.satp = tables.satp;
   setup.runs = tables.runs;
   setup.mstatus &= ~(MSTATUS.TVM | MSTATUS.MPRV);

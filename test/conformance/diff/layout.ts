@@ -59,13 +59,13 @@ export const H = {
   /** The first `S_LOG` S-mode traps as (cause, epc, tval) triples. */
   sLog: 704 + 24 * 16,
   /** One past the last record byte (records from `mCount` up to here are zeroed per case). */
-  end: 704 + 24 * 16 + 24 * 8,
+  end: 704 + 24 * 16 + 24 * 16,
 } as const;
 
 /** Number of M-mode traps logged individually per case. */
 export const M_LOG = 16;
 /** Number of S-mode traps logged individually per case. */
-export const S_LOG = 8;
+export const S_LOG = 16;
 
 /** Byte offsets inside a case descriptor (data emitted next to each case). */
 export const D = {

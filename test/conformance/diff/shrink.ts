@@ -27,19 +27,23 @@ const SETUP_SIMPLIFICATIONS: ReadonlyArray<(s: CaseSetup) => Partial<CaseSetup>>
  * single items), then single instructions inside the remaining items (never
  * labels, never the `li` that gives an operand its generated value: without
  * it the operand keeps a random initial value and the case drifts into other
- * behaviour), then simplify the setup.
+ * behaviour), then simplify the setup. The last two steps keep a change only
+ * if exactly the same fields still differ, so they cannot trade the mismatch
+ * for another one.
  */
 export async function shrinkCase(original: TestCase, first: CaseDifference, options: DiffOptions = {}): Promise<Reproducer> {
   const wanted = new Set(first.fields.map((f) => f.field));
   let attempts = 0;
   let best = { testCase: original, difference: first };
-  const stillDiffers = async (candidate: TestCase): Promise<boolean> => {
+  const stillDiffers = async (candidate: TestCase, exact: boolean): Promise<boolean> => {
     attempts++;
     try {
       const result = await diffCases([candidate], options);
       const d = result.differences[0];
-      if (!d) return false;
-      if (d.kind !== first.kind || (d.kind === 'fields' && !d.fields.some((f) => wanted.has(f.field)))) return false;
+      if (!d || d.kind !== first.kind) return false;
+      const fields = new Set(d.fields.map((f) => f.field));
+      const same = fields.size === best.difference.fields.length && best.difference.fields.every((f) => fields.has(f.field));
+      if (d.kind === 'fields' && (exact ? !same : !d.fields.some((f) => wanted.has(f.field)))) return false;
       best = { testCase: candidate, difference: d };
       return true;
     } catch {
@@ -47,8 +51,8 @@ export async function shrinkCase(original: TestCase, first: CaseDifference, opti
     }
   };
   let body = original.body.map((item) => [...item]);
-  const attempt = async (candidate: string[][]): Promise<boolean> => {
-    if (!(await stillDiffers({ ...best.testCase, body: candidate }))) return false;
+  const attempt = async (candidate: string[][], exact = false): Promise<boolean> => {
+    if (!(await stillDiffers({ ...best.testCase, body: candidate }, exact))) return false;
     body = candidate;
     return true;
   };
@@ -61,12 +65,12 @@ export async function shrinkCase(original: TestCase, first: CaseDifference, opti
     for (let line = 0; line < body[item]!.length;) {
       const text = body[item]![line]!;
       const candidate = body.map((lines, i) => (i === item ? lines.filter((_, j) => j !== line) : lines));
-      if (isLabel(text) || /^\s*li\s/.test(text) || !(await attempt(candidate))) line++;
+      if (isLabel(text) || /^\s*li\s/.test(text) || !(await attempt(candidate, true))) line++;
     }
   }
   for (const simplify of SETUP_SIMPLIFICATIONS) {
     const setup = { ...best.testCase.setup, ...simplify(best.testCase.setup) };
-    await stillDiffers({ ...best.testCase, setup });
+    await stillDiffers({ ...best.testCase, setup }, true);
   }
   return { ...best, attempts };
 }
