@@ -41,10 +41,29 @@ export const IRQ = {
   MTI: 1 << 7,
   SEI: 1 << 9,
   MEI: 1 << 11,
+  /** The VS-level and counter-overflow bits QEMU 7.2 keeps writable even without H or Sscofpmf. */
+  VSSI: 1 << 2,
+  VSTI: 1 << 6,
+  VSEI: 1 << 10,
+  LCOFI: 1 << 13,
 } as const;
 
-/** Interrupts M-mode can delegate to S-mode (mideleg writable bits). */
-export const DELEGABLE_IRQS = IRQ.SSI | IRQ.STI | IRQ.SEI;
+/**
+ * Interrupts M-mode can delegate (mideleg writable bits), and the bits M-mode
+ * software can set in mip: as QEMU 7.2, the S-level ones plus VSSI, VSTI, VSEI
+ * and LCOFI. No device drives those four, but a guest can pend, enable and
+ * take them (causes 2, 6, 10, 13) exactly as on QEMU.
+ */
+export const DELEGABLE_IRQS = IRQ.SSI | IRQ.STI | IRQ.SEI | IRQ.VSSI | IRQ.VSTI | IRQ.VSEI | IRQ.LCOFI;
+
+/** Every interrupt bit mie keeps (QEMU 7.2). */
+export const ALL_IRQS = DELEGABLE_IRQS | IRQ.MSI | IRQ.MTI | IRQ.MEI;
+
+/** The interrupts sie/sip show (of those delegated), as QEMU 7.2: SSI, STI, SEI, LCOFI. */
+export const S_VISIBLE_IRQS = IRQ.SSI | IRQ.STI | IRQ.SEI | IRQ.LCOFI;
+
+/** The pending bits S-mode can write through sip (of those delegated): SSIP and LCOFIP. */
+export const SIP_WRITABLE = IRQ.SSI | IRQ.LCOFI;
 
 /** Exception causes (mcause with the interrupt bit clear). */
 export const CAUSE = {

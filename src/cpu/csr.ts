@@ -1,14 +1,12 @@
 import {
-  DELEGABLE_EXCEPTIONS, DELEGABLE_IRQS, IRQ, MISA, MSTATUS, MSTATUS_WRITABLE, PRIV_M, PRIV_S,
-  PRIV_U, SSTATUS_MASK,
+  ALL_IRQS, DELEGABLE_EXCEPTIONS, DELEGABLE_IRQS, MISA, MSTATUS, MSTATUS_WRITABLE, PRIV_M, PRIV_S,
+  PRIV_U, S_VISIBLE_IRQS, SIP_WRITABLE, SSTATUS_MASK,
 } from './constants.js';
 import type { Hart } from './hart.js';
 import { PMP_ENTRIES } from './hart.js';
 
 /** marchid/mimpid as QEMU 7.2 reports them (its version, 7.2.0). */
 const QEMU_VERSION_ID = 0x070200n;
-const ALL_IRQS = IRQ.SSI | IRQ.MSI | IRQ.STI | IRQ.MTI | IRQ.SEI | IRQ.MEI;
-const MIP_WRITABLE = IRQ.SSI | IRQ.STI | IRQ.SEI;
 const XLEN_BITS = (2n << 32n) | (2n << 34n);
 const SD = 1n << 63n;
 const SATP_MODE_SHIFT = 60n;
@@ -63,7 +61,7 @@ export class CsrFile {
       case 0xc01: v = this.readTime(); break;
       case 0xc02: case 0xb02: v = BigInt.asUintN(64, BigInt(h.icount) + h.instretOffset); break;
       case 0x100: v = this.mstatusValue() & (BigInt(SSTATUS_MASK) | (3n << 32n) | SD); break;
-      case 0x104: v = BigInt(h.mie & h.mideleg); break;
+      case 0x104: v = BigInt(h.mie & h.mideleg & S_VISIBLE_IRQS); break;
       case 0x105: v = h.stvec; break;
       case 0x106: v = h.scounteren; break;
       case 0x10a: v = h.senvcfg; break;
@@ -71,7 +69,7 @@ export class CsrFile {
       case 0x141: v = h.sepc; break;
       case 0x142: v = h.scause; break;
       case 0x143: v = h.stval; break;
-      case 0x144: v = BigInt(h.mip & h.mideleg); break;
+      case 0x144: v = BigInt(h.mip & h.mideleg & S_VISIBLE_IRQS); break;
       case 0x180: v = h.satp; break;
       case 0xf11: v = 0n; break;
       case 0xf12: case 0xf13: v = QEMU_VERSION_ID; break;
@@ -142,7 +140,11 @@ export class CsrFile {
       case 0xb00: h.cycleOffset = value - BigInt(h.icount + 1); return;
       case 0xb02: h.instretOffset = value - BigInt(h.icount + 1); return;
       case 0x100: this.writeMstatus((h.mstatus & ~SSTATUS_MASK) | (low & SSTATUS_MASK)); return;
-      case 0x104: this.setMie((h.mie & ~h.mideleg) | (low & h.mideleg)); return;
+      case 0x104: {
+        const mask = h.mideleg & S_VISIBLE_IRQS;
+        this.setMie((h.mie & ~mask) | (low & mask));
+        return;
+      }
       case 0x105: if ((low & 3) < 2) h.stvec = value; return;
       case 0x106: h.scounteren = value; return;
       case 0x10a: h.senvcfg = value & SENVCFG_WRITABLE; return;
@@ -151,7 +153,7 @@ export class CsrFile {
       case 0x142: h.scause = value; return;
       case 0x143: h.stval = value; return;
       case 0x144: {
-        const mask = IRQ.SSI & h.mideleg;
+        const mask = SIP_WRITABLE & h.mideleg;
         this.setMipSoftware((h.mipSoftware & ~mask) | (low & mask));
         return;
       }
@@ -168,7 +170,7 @@ export class CsrFile {
       case 0x341: h.mepc = value & ~1n; return;
       case 0x342: h.mcause = value; return;
       case 0x343: h.mtval = value; return;
-      case 0x344: this.setMipSoftware((h.mipSoftware & ~MIP_WRITABLE) | (low & MIP_WRITABLE)); return;
+      case 0x344: this.setMipSoftware((h.mipSoftware & ~DELEGABLE_IRQS) | (low & DELEGABLE_IRQS)); return;
       default: this.writePmp(csr, value);
     }
   }

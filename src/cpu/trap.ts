@@ -1,4 +1,4 @@
-import { IRQ, MSTATUS, PRIV_M, PRIV_S, PRIV_U } from './constants.js';
+import { ALL_IRQS, MSTATUS, PRIV_M, PRIV_S, PRIV_U } from './constants.js';
 import type { Hart } from './hart.js';
 
 const INTERRUPT_BIT = 1n << 63n;
@@ -86,7 +86,7 @@ function lowestBit(bits: number): number {
 
 /** Whether any interrupt is pending and enabled in mie (WFI's wake-up condition). */
 export function wakeUpPending(hart: Hart): boolean {
-  return (hart.mip & hart.mie & (IRQ.SSI | IRQ.MSI | IRQ.STI | IRQ.MTI | IRQ.SEI | IRQ.MEI)) !== 0;
+  return (hart.mip & hart.mie & ALL_IRQS) !== 0;
 }
 
 /** Execute MRET: restore privilege and MIE from the M-mode stack. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAUSE, DELEGABLE_IRQS, IRQ, MSTATUS, PRIV_M, PRIV_S, PRIV_U } from '../../../src/cpu/constants.js';
+import { ALL_IRQS, CAUSE, DELEGABLE_IRQS, IRQ, MSTATUS, PRIV_M, PRIV_S, PRIV_U } from '../../../src/cpu/constants.js';
 import { ExitReason } from '../../../src/exec/backend.js';
 import { HartHarness, RAM_BASE, runAsm } from '../../support/hart-harness.js';
 
@@ -149,13 +149,16 @@ const PRIORITY_CASES: ReadonlyArray<readonly [string, number, number, number, nu
   ['M-level MEI before delegated SSI, from S', IRQ.MEI, IRQ.SSI, IRQ.SSI, PRIV_S, 11],
   ['delegated SSI before delegated STI and SEI, from U', 0, IRQ.SEI | IRQ.SSI | IRQ.STI, DELEGABLE_IRQS, PRIV_U, 1],
   ['delegated STI before delegated SEI, from U', 0, IRQ.SEI | IRQ.STI, DELEGABLE_IRQS, PRIV_U, 5],
+  ['VSSI (cause 2, settable without H) before MSI', IRQ.MSI, IRQ.VSSI, 0, PRIV_M, 2],
+  ['VSEI before MEI', IRQ.MEI, IRQ.VSEI, 0, PRIV_M, 10],
+  ['delegated LCOFI goes to S, from U', 0, IRQ.LCOFI, IRQ.LCOFI, PRIV_U, 13],
 ];
 
 describe('interrupt priority', () => {
   it.each(PRIORITY_CASES)('%s', (_what, devicePending, softwarePending, mideleg, priv, cause) => {
     const h = at(priv, 'nop');
     h.hart.mideleg = mideleg;
-    h.hart.mie = 0xaaa;
+    h.hart.mie = ALL_IRQS;
     h.hart.mstatus |= MSTATUS.MIE;
     h.hart.mipSoftware = softwarePending;
     h.hart.setPending(devicePending, true);
