@@ -1,4 +1,5 @@
-import { DUMP_FIELDS } from './harness.js';
+import { DUMP_FIELDS, FIXED_DUMP_FIELDS } from './harness.js';
+import { M_LOG, S_LOG } from './layout.js';
 
 /** One parsed dump line: the values in `DUMP_FIELDS` order. */
 export type Dump = readonly bigint[];
@@ -18,14 +19,21 @@ export interface CaseDifference {
   fields: FieldDifference[];
 }
 
-/** Parse every complete `D ...` line of a console log, keyed by case index. */
+/** Parse every complete `D ...` line of a console log into full dumps (unprinted log entries as zero), keyed by case index. */
 export function parseDumps(console: string): Map<number, Dump> {
   const dumps = new Map<number, Dump>();
   for (const line of console.split('\n')) {
     if (!line.startsWith('D ')) continue;
     const words = line.trim().split(/\s+/).slice(1);
-    if (words.length !== DUMP_FIELDS.length || !words.every((w) => /^[0-9a-f]{16}$/.test(w))) continue;
-    const values = words.map((w) => BigInt(`0x${w}`));
+    if (words.length < FIXED_DUMP_FIELDS || !words.every((w) => /^[0-9a-f]{16}$/.test(w))) continue;
+    const printed = words.map((w) => BigInt(`0x${w}`));
+    const field = (name: string): bigint => printed[DUMP_FIELDS.indexOf(name)]!;
+    const mEntries = Math.min(Number(field('mtraps')), M_LOG);
+    const sEntries = Math.min(Number(field('straps')), S_LOG);
+    if (words.length !== FIXED_DUMP_FIELDS + 3 * (mEntries + sEntries)) continue;
+    const values = new Array<bigint>(DUMP_FIELDS.length).fill(0n);
+    printed.slice(0, FIXED_DUMP_FIELDS + 3 * mEntries).forEach((v, i) => (values[i] = v));
+    printed.slice(FIXED_DUMP_FIELDS + 3 * mEntries).forEach((v, i) => (values[FIXED_DUMP_FIELDS + 3 * M_LOG + i] = v));
     dumps.set(Number(values[0]), values);
   }
   return dumps;

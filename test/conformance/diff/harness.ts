@@ -10,16 +10,14 @@ const DUMPED_CSRS = [
 ] as const;
 
 /** Harness records the dump prints after the CSRs, with their `gp` offsets. */
-const logFields = (prefix: string, base: number, count: number): Array<readonly [string, number]> =>
-  Array.from({ length: count }, (_, i) => [
-    [`${prefix}${i}.cause`, base + 24 * i] as const, [`${prefix}${i}.epc`, base + 24 * i + 8] as const,
-    [`${prefix}${i}.tval`, base + 24 * i + 16] as const,
-  ]).flat();
 const DUMPED_RECORDS: ReadonlyArray<readonly [string, number]> = [
   ['mtraps', H.mCount], ['mhash', H.mHash], ['mlastcause', H.mCause], ['mlastepc', H.mEpc],
   ['mlasttval', H.mTval], ['straps', H.sCount], ['shash', H.sHash], ['slastcause', H.sCause],
-  ['slastepc', H.sEpc], ['slasttval', H.sTval], ...logFields('mtrap', H.mLog, M_LOG), ...logFields('strap', H.sLog, S_LOG),
+  ['slastepc', H.sEpc], ['slasttval', H.sTval],
 ];
+
+const logFields = (prefix: string, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => [`${prefix}${i}.cause`, `${prefix}${i}.epc`, `${prefix}${i}.tval`]).flat();
 
 /** Log the trap in t0/t1/t2 as entry `count - 1` (count in t3) of the log at `base` when it has room; clobbers t3, t4. */
 function logTrap(prefix: string, base: number, entries: number): string[] {
@@ -39,9 +37,10 @@ function logTrap(prefix: string, base: number, entries: number): string[] {
 }
 
 /**
- * Names of the values on one dump line, in print order: `case`, x1..x31,
- * f0..f31, the CSRs, the trap records, and the checksums of the scratch pages
- * (`scratchsum`) and of the page-table pages (`ptsum`, where A/D updates land).
+ * Names of the values of one dump, in print order: `case`, x1..x31, f0..f31,
+ * the CSRs, the trap records, the checksums of the scratch pages
+ * (`scratchsum`) and of the page-table pages (`ptsum`, where A/D updates
+ * land), then the M-mode and S-mode trap logs (`mtrap3.epc`, ...).
  */
 export const DUMP_FIELDS: readonly string[] = [
   'case',
@@ -51,7 +50,16 @@ export const DUMP_FIELDS: readonly string[] = [
   ...DUMPED_RECORDS.map(([name]) => name),
   'scratchsum',
   'ptsum',
+  ...logFields('mtrap', M_LOG),
+  ...logFields('strap', S_LOG),
 ];
+
+/**
+ * Number of values every dump line has. The trap logs follow: 3 values for
+ * each of the first min(mtraps, M_LOG) M-mode traps, then likewise for S mode
+ * (entries never reached are not printed; they read as zero).
+ */
+export const FIXED_DUMP_FIELDS = DUMP_FIELDS.length - 3 * (M_LOG + S_LOG);
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 const T_REGS = ['t0', 't1', 't2', 't3', 't4'];
@@ -281,6 +289,25 @@ function putHex(): string[] {
   ];
 }
 
+/** Print the first min(count, entries) log triples of the log at `base` (count at `countOffset`). */
+function printLog(prefix: string, countOffset: number, base: number, entries: number): string[] {
+  return [
+    `  ld s5, ${countOffset}(gp)`,
+    `  li t0, ${entries}`,
+    `  bleu s5, t0, ${prefix}_count`,
+    '  mv s5, t0',
+    `${prefix}_count:`,
+    `  addi s6, gp, ${base}`,
+    `${prefix}_entry:`,
+    `  beqz s5, ${prefix}_done`,
+    ...[0, 8, 16].flatMap((off) => [`  ld a0, ${off}(s6)`, '  call put_hex']),
+    '  addi s6, s6, 24',
+    '  addi s5, s5, -1',
+    `  j ${prefix}_entry`,
+    `${prefix}_done:`,
+  ];
+}
+
 /** `case_done`: save the body's registers, print one dump line, continue with the next case. */
 function caseDone(): string[] {
   const saves: string[] = [];
@@ -339,6 +366,8 @@ function caseDone(): string[] {
     `  li s6, ${hex(PAGE_TABLES + BigInt(PAGE_TABLE_PAGES) * PAGE)}`,
     '  call sum_range',
     '  call put_hex',
+    ...printLog('dump_mlog', H.mCount, H.mLog, M_LOG),
+    ...printLog('dump_slog', H.sCount, H.sLog, S_LOG),
     '  li a1, 10',
     '  call put_char',
     `  ld t0, ${H.next}(gp)`,

@@ -57,13 +57,13 @@ export const H = {
   /** The first `M_LOG` M-mode traps as (cause, epc, tval) triples. */
   mLog: 704,
   /** The first `S_LOG` S-mode traps as (cause, epc, tval) triples. */
-  sLog: 704 + 24 * 16,
+  sLog: 704 + 24 * 32,
   /** One past the last record byte (records from `mCount` up to here are zeroed per case). */
-  end: 704 + 24 * 16 + 24 * 16,
+  end: 704 + 24 * 32 + 24 * 16,
 } as const;
 
 /** Number of M-mode traps logged individually per case. */
-export const M_LOG = 16;
+export const M_LOG = 32;
 /** Number of S-mode traps logged individually per case. */
 export const S_LOG = 16;
 
