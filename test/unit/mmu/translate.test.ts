@@ -276,6 +276,23 @@ describe('misaligned accesses under translation', () => {
     expect(h.onlyTrap()).toMatchObject({ cause: CAUSE.LOAD_PAGE_FAULT, tval: 0x40001000n });
   });
 
+  it('a 4-byte instruction whose second half is on an unmapped page: epc at the instruction, tval at the second half', () => {
+    const { h } = paged('jr a1', PRIV_S);
+    h.write(BASE + 0x3ffen, 2, 0x0013n).write(BASE + 0x4000n, 2, 0n);
+    h.step({ a1: BASE + 0x3ffen });
+    h.run(1);
+    expect(h.traps[0]).toMatchObject({ cause: CAUSE.FETCH_PAGE_FAULT, epc: BASE + 0x3ffen, tval: BASE + 0x4000n });
+  });
+
+  it('a 2-byte instruction at the end of the last mapped page runs', () => {
+    const { h } = paged('jr a1', PRIV_S);
+    h.write(BASE + 0x3ffen, 2, 0x0001n);
+    h.step({ a1: BASE + 0x3ffen });
+    h.run(1);
+    expect(h.traps).toEqual([]);
+    expect(h.hart.getPc()).toBe(BASE + 0x4000n);
+  });
+
   it('a store crossing into a read-only page writes nothing', () => {
     const { h, pt } = paged('sd a0, 0(a1)', PRIV_S);
     pt.map(0x40000000n, DATA, R | W | A | D);
