@@ -12,6 +12,8 @@ export const MSTATUS = {
   SPIE: 1 << 5,
   MPIE: 1 << 7,
   SPP: 1 << 8,
+  /** Vector state: QEMU 7.2 keeps this field writable (and in SD) even without V. */
+  VS: 3 << 9,
   MPP_SHIFT: 11,
   MPP: 3 << 11,
   FS_SHIFT: 13,
@@ -24,14 +26,14 @@ export const MSTATUS = {
   TSR: 1 << 22,
 } as const;
 
-/** Bits of mstatus that M-mode software can write (QEMU 7.2, no H/V). */
+/** Bits of the low half of mstatus that M-mode software can write (QEMU 7.2, no H/V). */
 export const MSTATUS_WRITABLE =
-  MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
+  MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.VS | MSTATUS.MPP |
   MSTATUS.FS | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
 
 /** The part of mstatus visible and writable through sstatus. */
 export const SSTATUS_MASK =
-  MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR;
+  MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.VS | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR;
 
 /** Interrupt bits in mip/mie (and causes: bit n is interrupt cause n). */
 export const IRQ = {

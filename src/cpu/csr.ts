@@ -121,11 +121,11 @@ export class CsrFile {
     return false;
   }
 
-  /** mstatus as a 64-bit value (with UXL, SXL and SD). */
+  /** mstatus as a 64-bit value (with UXL, SXL and SD, which FS or VS Dirty sets). */
   mstatusValue(): bigint {
     const h = this.hart;
     const low = BigInt(h.mstatus >>> 0);
-    const dirty = (h.mstatus & MSTATUS.FS) === MSTATUS.FS;
+    const dirty = (h.mstatus & MSTATUS.FS) === MSTATUS.FS || (h.mstatus & MSTATUS.VS) === MSTATUS.VS;
     return low | XLEN_BITS | (dirty ? SD : 0n);
   }
 

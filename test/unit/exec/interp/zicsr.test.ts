@@ -165,6 +165,8 @@ describe('WARL fields read back as on QEMU 7.2', () => {
     ['sstatus hides M fields', 'li a1, 0x4190a\n csrw mstatus, a1\n csrr a0, sstatus', 0x200040102n],
     ['menvcfg keeps FIOM, CBIE, CBCFE, CBZE, PBMTE, STCE', 'li a1, -1\n csrw menvcfg, a1\n csrr a0, menvcfg', 0xc0000000000000f1n],
     ['senvcfg keeps FIOM, CBIE, CBCFE, CBZE', 'li a1, -1\n csrw senvcfg, a1\n csrr a0, senvcfg', 0xf1n],
+    ['mstatus keeps VS (no V needed) and VS = Dirty sets SD', 'li a1, 0x600\n csrw mstatus, a1\n csrr a0, mstatus', 0x8000000a00000600n],
+    ['sstatus shows and writes VS', 'li a1, 0x400\n csrw sstatus, a1\n csrr a0, sstatus', 0x200000400n],
     ['mideleg keeps S, VS and LCOFI bits', 'li a1, -1\n csrw mideleg, a1\n csrr a0, mideleg', 0x2666n],
     ['mie keeps M, S, VS and LCOFI bits', 'li a1, -1\n csrw mie, a1\n csrr a0, mie', 0x2eeen],
     ['mip lets M-mode set S, VS and LCOFI bits', 'li a1, -1\n csrw mip, a1\n csrr a0, mip\n csrw mip, zero', 0x2666n],
