@@ -112,10 +112,10 @@ export class CsrFile {
       this.value = h.pmpaddr[csr - 0x3b0]!;
       return true;
     }
-    // mhpmevent3..31 read as zero; the hpm counters themselves do not exist
-    // (QEMU 7.2 with pmu-num=0 makes [m]hpmcounter3..31 illegal).
+    // mhpmevent3..31 exist; the hpm counters themselves do not (QEMU 7.2 with
+    // pmu-num=0 makes [m]hpmcounter3..31 illegal).
     if (csr >= 0x323 && csr <= 0x33f) {
-      this.value = 0n;
+      this.value = h.mhpmevent[csr - 0x323]!;
       return true;
     }
     return false;
@@ -171,7 +171,9 @@ export class CsrFile {
       case 0x342: h.mcause = value; return;
       case 0x343: h.mtval = value; return;
       case 0x344: this.setMipSoftware((h.mipSoftware & ~DELEGABLE_IRQS) | (low & DELEGABLE_IRQS)); return;
-      default: this.writePmp(csr, value);
+      default:
+        if (csr >= 0x323 && csr <= 0x33f) h.mhpmevent[csr - 0x323] = value;
+        else this.writePmp(csr, value);
     }
   }
 

@@ -62,6 +62,8 @@ export class Hart {
   senvcfg = 0n;
   /** Stored as written, all 64 bits, as QEMU 7.2 does; it does not stop the counters here. */
   mcountinhibit = 0n;
+  /** mhpmevent3..31, stored as written (QEMU 7.2 keeps them even with no PMU counters). */
+  readonly mhpmevent = new Array<bigint>(29).fill(0n);
   /** Offsets so that mcycle/minstret read as icount plus the value last written. */
   cycleOffset = 0n;
   instretOffset = 0n;

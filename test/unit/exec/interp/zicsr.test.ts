@@ -173,6 +173,8 @@ describe('WARL fields read back as on QEMU 7.2', () => {
     ['sie shows only SSIE, STIE, SEIE, LCOFIE', 'li a1, -1\n csrw mideleg, a1\n csrw sie, a1\n csrr a0, sie', 0x2222n],
     ['sip lets S-mode set SSIP and LCOFIP', 'li a1, -1\n csrw mideleg, a1\n csrw sip, a1\n csrr a0, sip\n csrw mip, zero', 0x2002n],
     ['sie without delegation reads zero', 'li a1, -1\n csrw mie, a1\n csrr a0, sie', 0n],
+    ['mhpmevent3 keeps what is written', 'li a1, -1\n csrw mhpmevent3, a1\n csrr a0, mhpmevent3', MASK],
+    ['mhpmevent31 keeps what is written', 'li a1, 0x1234\n csrw mhpmevent31, a1\n csrr a0, mhpmevent31', 0x1234n],
     ['mcounteren keeps 64 bits', 'li a1, -1\n csrw mcounteren, a1\n csrr a0, mcounteren', MASK],
     ['scounteren keeps 64 bits', 'li a1, -1\n csrw scounteren, a1\n csrr a0, scounteren', MASK],
     ['mcountinhibit keeps 64 bits', 'li a1, -1\n csrw mcountinhibit, a1\n csrr a0, mcountinhibit', MASK],
