@@ -15,6 +15,8 @@ import { executeSystem } from './system.js';
 
 const TWO_32 = 4294967296;
 const SAFE_HI = 0x100000;
+/** `loop`'s result when an exception was raised (the hart's trap signal holds it). */
+const EXCEPTION = -1;
 /** Consecutive exceptions with no instruction retired that mean the hart is stuck for good. */
 const TRAP_LOOP_LIMIT = 64;
 
@@ -57,18 +59,15 @@ export class InterpHart {
     let stuckAt = -1;
     let trapsWithoutProgress = 0;
     for (;;) {
-      try {
-        return this.loop(end);
-      } catch (signal) {
-        if (signal !== h.trap) throw signal;
-        if (h.icount !== stuckAt) {
-          stuckAt = h.icount;
-          trapsWithoutProgress = 0;
-        } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
-          return ExitReason.TRAP_LOOP;
-        }
-        this.report(enterTrap(h, false, h.trap.cause, h.trap.tval));
+      const exit = this.loop(end);
+      if (exit !== EXCEPTION) return exit as ExitReason;
+      if (h.icount !== stuckAt) {
+        stuckAt = h.icount;
+        trapsWithoutProgress = 0;
+      } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+        return ExitReason.TRAP_LOOP;
       }
+      this.report(enterTrap(h, false, h.trap.cause, h.trap.tval));
     }
   }
 
@@ -177,7 +176,8 @@ export class InterpHart {
     return this.dataAddress(rs1, imm, access);
   }
 
-  private loop(end: number): ExitReason {
+  /** Run instructions until an exit (an `ExitReason`) or an exception (`EXCEPTION`). */
+  private loop(end: number): number {
     const h = this.hart;
     const x = h.x;
     const mem = this.mem;
@@ -187,142 +187,159 @@ export class InterpHart {
     // (a fetch outside the page, an interrupt, a system instruction).
     let fetchBase = this.fetchBase;
     let slots = this.fetchSlots;
-    for (;;) {
-      if (h.interruptCheck) {
-        const exit = this.attention();
-        if (exit >= 0) return exit;
-        fetchBase = this.fetchBase;
-        slots = this.fetchSlots;
-      }
-      if (h.icount >= end) return ExitReason.BUDGET;
-      const pc = h.pc;
-      const offset = pc - fetchBase;
-      let d = offset >= 0 && offset < 4096 ? slots[offset >> 1] : undefined;
-      if (d === undefined) {
-        d = this.fetch(pc);
-        fetchBase = this.fetchBase;
-        slots = this.fetchSlots;
-      }
-      const rd = d.rd, rs1 = d.rs1, rs2 = d.rs2, imm = d.imm;
-      let next = pc + d.len;
-      switch (d.op) {
-        case Op.LUI: x[rd] = imm; x[rd + 1] = imm >> 31; break;
-        case Op.AUIPC: { const v = pc + imm; x[rd] = v | 0; x[rd + 1] = Math.floor(v / TWO_32) | 0; break; }
-        case Op.JAL: x[rd] = next | 0; x[rd + 1] = Math.floor(next / TWO_32) | 0; next = pc + imm; break;
-        case Op.JALR: {
-          const hi = x[rs1 + 1]!;
-          let target: number;
-          if (hi >= -SAFE_HI && hi < SAFE_HI) {
-            target = hi * TWO_32 + (x[rs1]! >>> 0) + imm;
-            target -= target & 1;
-          } else {
-            h.setPc(BigInt.asUintN(64, h.getX(rs1 >> 1) + BigInt(imm)) & ~1n);
-            target = h.pc;
+    // The pc lives in a local while instructions run; `h.pc` is written back
+    // before anything that reads it (system instructions, interrupts, exits)
+    // and, for an exception, in the catch below, before the trap is taken.
+    let pc = h.pc;
+    try {
+      for (;;) {
+        if (h.interruptCheck) {
+          h.pc = pc;
+          const exit = this.attention();
+          if (exit >= 0) return exit;
+          pc = h.pc;
+          fetchBase = this.fetchBase;
+          slots = this.fetchSlots;
+        }
+        if (h.icount >= end) {
+          h.pc = pc;
+          return ExitReason.BUDGET;
+        }
+        const offset = pc - fetchBase;
+        let d = offset >= 0 && offset < 4096 ? slots[offset >> 1] : undefined;
+        if (d === undefined) {
+          d = this.fetch(pc);
+          fetchBase = this.fetchBase;
+          slots = this.fetchSlots;
+        }
+        const rd = d.rd, rs1 = d.rs1, rs2 = d.rs2, imm = d.imm;
+        let next = pc + d.len;
+        switch (d.op) {
+          case Op.LUI: x[rd] = imm; x[rd + 1] = imm >> 31; break;
+          case Op.AUIPC: { const v = pc + imm; x[rd] = v | 0; x[rd + 1] = Math.floor(v / TWO_32) | 0; break; }
+          case Op.JAL: x[rd] = next | 0; x[rd + 1] = Math.floor(next / TWO_32) | 0; next = pc + imm; break;
+          case Op.JALR: {
+            const hi = x[rs1 + 1]!;
+            let target: number;
+            if (hi >= -SAFE_HI && hi < SAFE_HI) {
+              target = hi * TWO_32 + (x[rs1]! >>> 0) + imm;
+              target -= target & 1;
+            } else {
+              h.setPc(BigInt.asUintN(64, h.getX(rs1 >> 1) + BigInt(imm)) & ~1n);
+              target = h.pc;
+              h.pc = pc;
+            }
+            x[rd] = next | 0; x[rd + 1] = Math.floor(next / TWO_32) | 0;
+            next = target;
+            break;
           }
-          x[rd] = next | 0; x[rd + 1] = Math.floor(next / TWO_32) | 0;
-          next = target;
-          break;
-        }
-        case Op.BEQ: if (x[rs1] === x[rs2] && x[rs1 + 1] === x[rs2 + 1]) next = pc + imm; break;
-        case Op.BNE: if (x[rs1] !== x[rs2] || x[rs1 + 1] !== x[rs2 + 1]) next = pc + imm; break;
-        case Op.BLT: {
-          const ah = x[rs1 + 1]!, bh = x[rs2 + 1]!;
-          if (ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0))) next = pc + imm;
-          break;
-        }
-        case Op.BGE: {
-          const ah = x[rs1 + 1]!, bh = x[rs2 + 1]!;
-          if (!(ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)))) next = pc + imm;
-          break;
-        }
-        case Op.BLTU: {
-          const ah = x[rs1 + 1]! >>> 0, bh = x[rs2 + 1]! >>> 0;
-          if (ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0))) next = pc + imm;
-          break;
-        }
-        case Op.BGEU: {
-          const ah = x[rs1 + 1]! >>> 0, bh = x[rs2 + 1]! >>> 0;
-          if (!(ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)))) next = pc + imm;
-          break;
-        }
-        case Op.LB: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 1); const v = o >= 0 ? view.getInt8(o) : (mem.slowLo << 24) >> 24; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.LH: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 2); const v = o >= 0 ? view.getInt16(o, true) : (mem.slowLo << 16) >> 16; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.LW: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 4); const v = o >= 0 ? view.getInt32(o, true) : mem.slowLo; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.LD: {
-          const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 8);
-          if (o >= 0) { x[rd] = view.getInt32(o, true); x[rd + 1] = view.getInt32(o + 4, true); }
-          else { x[rd] = mem.slowLo; x[rd + 1] = mem.slowHi; }
-          break;
-        }
-        case Op.LBU: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 1); x[rd] = o >= 0 ? view.getUint8(o) : mem.slowLo & 0xff; x[rd + 1] = 0; break; }
-        case Op.LHU: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 2); x[rd] = o >= 0 ? view.getUint16(o, true) : mem.slowLo & 0xffff; x[rd + 1] = 0; break; }
-        case Op.LWU: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 4); x[rd] = o >= 0 ? view.getInt32(o, true) : mem.slowLo; x[rd + 1] = 0; break; }
-        case Op.SB: { const v = x[rs2]!; const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 1, v, 0); if (o >= 0) view.setInt8(o, v); break; }
-        case Op.SH: { const v = x[rs2]!; const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 2, v, 0); if (o >= 0) view.setInt16(o, v, true); break; }
-        case Op.SW: { const v = x[rs2]!; const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 4, v, 0); if (o >= 0) view.setInt32(o, v, true); break; }
-        case Op.SD: {
-          const lo = x[rs2]!, hi = x[rs2 + 1]!;
-          const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 8, lo, hi);
-          if (o >= 0) { view.setInt32(o, lo, true); view.setInt32(o + 4, hi, true); }
-          break;
-        }
-        case Op.ADDI: { const s = (x[rs1]! >>> 0) + (imm >>> 0); const hi = x[rs1 + 1]! + (imm >> 31) + (s > 0xffffffff ? 1 : 0); x[rd] = s; x[rd + 1] = hi; break; }
-        case Op.SLTI: { const ah = x[rs1 + 1]!, bh = imm >> 31; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
-        case Op.SLTIU: { const ah = x[rs1 + 1]! >>> 0, bh = (imm >> 31) >>> 0; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
-        case Op.XORI: x[rd] = x[rs1]! ^ imm; x[rd + 1] = x[rs1 + 1]! ^ (imm >> 31); break;
-        case Op.ORI: x[rd] = x[rs1]! | imm; x[rd + 1] = x[rs1 + 1]! | (imm >> 31); break;
-        case Op.ANDI: x[rd] = x[rs1]! & imm; x[rd + 1] = x[rs1 + 1]! & (imm >> 31); break;
-        case Op.SLLI: shiftLeft(x, rd, x[rs1]!, x[rs1 + 1]!, imm); break;
-        case Op.SRLI: shiftRight(x, rd, x[rs1]!, x[rs1 + 1]!, imm); break;
-        case Op.SRAI: shiftRightArith(x, rd, x[rs1]!, x[rs1 + 1]!, imm); break;
-        case Op.ADD: { const s = (x[rs1]! >>> 0) + (x[rs2]! >>> 0); const hi = x[rs1 + 1]! + x[rs2 + 1]! + (s > 0xffffffff ? 1 : 0); x[rd] = s; x[rd + 1] = hi; break; }
-        case Op.SUB: { const s = (x[rs1]! >>> 0) - (x[rs2]! >>> 0); const hi = x[rs1 + 1]! - x[rs2 + 1]! - (s < 0 ? 1 : 0); x[rd] = s; x[rd + 1] = hi; break; }
-        case Op.SLL: shiftLeft(x, rd, x[rs1]!, x[rs1 + 1]!, x[rs2]! & 63); break;
-        case Op.SLT: { const ah = x[rs1 + 1]!, bh = x[rs2 + 1]!; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
-        case Op.SLTU: { const ah = x[rs1 + 1]! >>> 0, bh = x[rs2 + 1]! >>> 0; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
-        case Op.XOR: x[rd] = x[rs1]! ^ x[rs2]!; x[rd + 1] = x[rs1 + 1]! ^ x[rs2 + 1]!; break;
-        case Op.SRL: shiftRight(x, rd, x[rs1]!, x[rs1 + 1]!, x[rs2]! & 63); break;
-        case Op.SRA: shiftRightArith(x, rd, x[rs1]!, x[rs1 + 1]!, x[rs2]! & 63); break;
-        case Op.OR: x[rd] = x[rs1]! | x[rs2]!; x[rd + 1] = x[rs1 + 1]! | x[rs2 + 1]!; break;
-        case Op.AND: x[rd] = x[rs1]! & x[rs2]!; x[rd + 1] = x[rs1 + 1]! & x[rs2 + 1]!; break;
-        case Op.ADDIW: { const v = (x[rs1]! + imm) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SLLIW: { const v = x[rs1]! << imm; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SRLIW: { const v = (x[rs1]! >>> imm) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SRAIW: { const v = x[rs1]! >> imm; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.ADDW: { const v = (x[rs1]! + x[rs2]!) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SUBW: { const v = (x[rs1]! - x[rs2]!) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SLLW: { const v = x[rs1]! << (x[rs2]! & 31); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SRLW: { const v = (x[rs1]! >>> (x[rs2]! & 31)) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.SRAW: { const v = x[rs1]! >> (x[rs2]! & 31); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.MUL: alu.mul(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.MULH: alu.mulh(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.MULHSU: alu.mulhsu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.MULHU: alu.mulhu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.DIV: alu.div(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.DIVU: alu.divu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.REM: alu.rem(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.REMU: alu.remu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
-        case Op.MULW: { const v = Math.imul(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.DIVW: { const v = alu.divw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.DIVUW: { const v = alu.divuw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.REMW: { const v = alu.remw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.REMUW: { const v = alu.remuw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
-        case Op.FENCE: break;
-        case Op.ILLEGAL: this.illegal(d);
-        default:
-          if (d.op >= Op.LR_W && d.op <= Op.AMOMAXU_D) executeAmo(this, d);
-          else if (d.op >= Op.FLW) executeFp(this, d);
-          else {
-            const exit = executeSystem(this, d);
-            h.icount++;
-            if (exit >= 0) return exit;
-            fetchBase = this.fetchBase;
-            slots = this.fetchSlots;
-            continue;
+          case Op.BEQ: if (x[rs1] === x[rs2] && x[rs1 + 1] === x[rs2 + 1]) next = pc + imm; break;
+          case Op.BNE: if (x[rs1] !== x[rs2] || x[rs1 + 1] !== x[rs2 + 1]) next = pc + imm; break;
+          case Op.BLT: {
+            const ah = x[rs1 + 1]!, bh = x[rs2 + 1]!;
+            if (ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0))) next = pc + imm;
+            break;
           }
+          case Op.BGE: {
+            const ah = x[rs1 + 1]!, bh = x[rs2 + 1]!;
+            if (!(ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)))) next = pc + imm;
+            break;
+          }
+          case Op.BLTU: {
+            const ah = x[rs1 + 1]! >>> 0, bh = x[rs2 + 1]! >>> 0;
+            if (ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0))) next = pc + imm;
+            break;
+          }
+          case Op.BGEU: {
+            const ah = x[rs1 + 1]! >>> 0, bh = x[rs2 + 1]! >>> 0;
+            if (!(ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)))) next = pc + imm;
+            break;
+          }
+          case Op.LB: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 1); const v = o >= 0 ? view.getInt8(o) : (mem.slowLo << 24) >> 24; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.LH: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 2); const v = o >= 0 ? view.getInt16(o, true) : (mem.slowLo << 16) >> 16; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.LW: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 4); const v = o >= 0 ? view.getInt32(o, true) : mem.slowLo; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.LD: {
+            const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 8);
+            if (o >= 0) { x[rd] = view.getInt32(o, true); x[rd + 1] = view.getInt32(o + 4, true); }
+            else { x[rd] = mem.slowLo; x[rd + 1] = mem.slowHi; }
+            break;
+          }
+          case Op.LBU: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 1); x[rd] = o >= 0 ? view.getUint8(o) : mem.slowLo & 0xff; x[rd + 1] = 0; break; }
+          case Op.LHU: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 2); x[rd] = o >= 0 ? view.getUint16(o, true) : mem.slowLo & 0xffff; x[rd + 1] = 0; break; }
+          case Op.LWU: { const o = mem.loadOffset(this.dataAddress(rs1, imm, Access.LOAD), 4); x[rd] = o >= 0 ? view.getInt32(o, true) : mem.slowLo; x[rd + 1] = 0; break; }
+          case Op.SB: { const v = x[rs2]!; const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 1, v, 0); if (o >= 0) view.setInt8(o, v); break; }
+          case Op.SH: { const v = x[rs2]!; const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 2, v, 0); if (o >= 0) view.setInt16(o, v, true); break; }
+          case Op.SW: { const v = x[rs2]!; const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 4, v, 0); if (o >= 0) view.setInt32(o, v, true); break; }
+          case Op.SD: {
+            const lo = x[rs2]!, hi = x[rs2 + 1]!;
+            const o = mem.storeOffset(this.dataAddress(rs1, imm, Access.STORE), 8, lo, hi);
+            if (o >= 0) { view.setInt32(o, lo, true); view.setInt32(o + 4, hi, true); }
+            break;
+          }
+          case Op.ADDI: { const s = (x[rs1]! >>> 0) + (imm >>> 0); const hi = x[rs1 + 1]! + (imm >> 31) + (s > 0xffffffff ? 1 : 0); x[rd] = s; x[rd + 1] = hi; break; }
+          case Op.SLTI: { const ah = x[rs1 + 1]!, bh = imm >> 31; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
+          case Op.SLTIU: { const ah = x[rs1 + 1]! >>> 0, bh = (imm >> 31) >>> 0; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (imm >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
+          case Op.XORI: x[rd] = x[rs1]! ^ imm; x[rd + 1] = x[rs1 + 1]! ^ (imm >> 31); break;
+          case Op.ORI: x[rd] = x[rs1]! | imm; x[rd + 1] = x[rs1 + 1]! | (imm >> 31); break;
+          case Op.ANDI: x[rd] = x[rs1]! & imm; x[rd + 1] = x[rs1 + 1]! & (imm >> 31); break;
+          case Op.SLLI: shiftLeft(x, rd, x[rs1]!, x[rs1 + 1]!, imm); break;
+          case Op.SRLI: shiftRight(x, rd, x[rs1]!, x[rs1 + 1]!, imm); break;
+          case Op.SRAI: shiftRightArith(x, rd, x[rs1]!, x[rs1 + 1]!, imm); break;
+          case Op.ADD: { const s = (x[rs1]! >>> 0) + (x[rs2]! >>> 0); const hi = x[rs1 + 1]! + x[rs2 + 1]! + (s > 0xffffffff ? 1 : 0); x[rd] = s; x[rd + 1] = hi; break; }
+          case Op.SUB: { const s = (x[rs1]! >>> 0) - (x[rs2]! >>> 0); const hi = x[rs1 + 1]! - x[rs2 + 1]! - (s < 0 ? 1 : 0); x[rd] = s; x[rd + 1] = hi; break; }
+          case Op.SLL: shiftLeft(x, rd, x[rs1]!, x[rs1 + 1]!, x[rs2]! & 63); break;
+          case Op.SLT: { const ah = x[rs1 + 1]!, bh = x[rs2 + 1]!; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
+          case Op.SLTU: { const ah = x[rs1 + 1]! >>> 0, bh = x[rs2 + 1]! >>> 0; x[rd] = ah < bh || (ah === bh && (x[rs1]! >>> 0) < (x[rs2]! >>> 0)) ? 1 : 0; x[rd + 1] = 0; break; }
+          case Op.XOR: x[rd] = x[rs1]! ^ x[rs2]!; x[rd + 1] = x[rs1 + 1]! ^ x[rs2 + 1]!; break;
+          case Op.SRL: shiftRight(x, rd, x[rs1]!, x[rs1 + 1]!, x[rs2]! & 63); break;
+          case Op.SRA: shiftRightArith(x, rd, x[rs1]!, x[rs1 + 1]!, x[rs2]! & 63); break;
+          case Op.OR: x[rd] = x[rs1]! | x[rs2]!; x[rd + 1] = x[rs1 + 1]! | x[rs2 + 1]!; break;
+          case Op.AND: x[rd] = x[rs1]! & x[rs2]!; x[rd + 1] = x[rs1 + 1]! & x[rs2 + 1]!; break;
+          case Op.ADDIW: { const v = (x[rs1]! + imm) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SLLIW: { const v = x[rs1]! << imm; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SRLIW: { const v = (x[rs1]! >>> imm) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SRAIW: { const v = x[rs1]! >> imm; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.ADDW: { const v = (x[rs1]! + x[rs2]!) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SUBW: { const v = (x[rs1]! - x[rs2]!) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SLLW: { const v = x[rs1]! << (x[rs2]! & 31); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SRLW: { const v = (x[rs1]! >>> (x[rs2]! & 31)) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.SRAW: { const v = x[rs1]! >> (x[rs2]! & 31); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.MUL: alu.mul(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.MULH: alu.mulh(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.MULHSU: alu.mulhsu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.MULHU: alu.mulhu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.DIV: alu.div(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.DIVU: alu.divu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.REM: alu.rem(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.REMU: alu.remu(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!); x[rd] = out[0]!; x[rd + 1] = out[1]!; break;
+          case Op.MULW: { const v = Math.imul(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.DIVW: { const v = alu.divw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.DIVUW: { const v = alu.divuw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.REMW: { const v = alu.remw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.REMUW: { const v = alu.remuw(x[rs1]!, x[rs2]!); x[rd] = v; x[rd + 1] = v >> 31; break; }
+          case Op.FENCE: break;
+          case Op.ILLEGAL: this.illegal(d);
+          default:
+            h.pc = pc;
+            if (d.op >= Op.LR_W && d.op <= Op.AMOMAXU_D) executeAmo(this, d);
+            else if (d.op >= Op.FLW) executeFp(this, d);
+            else {
+              const exit = executeSystem(this, d);
+              h.icount++;
+              if (exit >= 0) return exit;
+              pc = h.pc;
+              fetchBase = this.fetchBase;
+              slots = this.fetchSlots;
+              continue;
+            }
+        }
+        pc = next;
+        h.icount++;
       }
-      h.pc = next;
-      h.icount++;
+    } catch (signal) {
+      if (signal !== h.trap) throw signal;
+      h.pc = pc;
+      return EXCEPTION;
     }
   }
 }
