@@ -17,6 +17,8 @@ const PTE_A = 64;
 const PTE_D = 128;
 
 const TWO_32 = 4294967296;
+/** The privilege value MPP = 2 gives a data access under MPRV. */
+const RESERVED_PRIV = 2;
 
 /**
  * Virtual-to-physical translation for one hart: Sv39 and Sv48 page walks with
@@ -61,7 +63,9 @@ export class Mmu {
     const perm = this.pmp.permissions(paddr, size, priv);
     if ((perm & PMP_NEED[access]) === 0) throw h.trap.raise(ACCESS_FAULT[access], addrToBig(faultAddr));
     pageUniform = this.pmp.uniformOverPage(paddr - (paddr % 4096));
-    this.cacheable = pageUniform;
+    // Privilege 2 (MPRV with the reserved MPP = 2, which QEMU 7.2 keeps) has
+    // no TLB of its own: TLBs exist for U, S and M only, so never cache it.
+    this.cacheable = pageUniform && priv !== RESERVED_PRIV;
     return paddr;
   }
 
@@ -108,11 +112,16 @@ export class Mmu {
     return pageFault();
   }
 
+  /**
+   * The leaf rules as QEMU 7.2 states them, which also cover the reserved
+   * privilege 2 (MPRV with MPP = 2): a U page needs U, or SUM for a data access;
+   * any other page needs S.
+   */
   private checkLeafPermissions(pte: number, access: Access, priv: number, pageFault: () => never): void {
     const h = this.hart;
     const user = (pte & PTE_U) !== 0;
-    if (priv === PRIV_U && !user) pageFault();
-    if (priv === PRIV_S && user && (access === Access.FETCH || (h.mstatus & MSTATUS.SUM) === 0)) pageFault();
+    if (user && priv !== PRIV_U && (access === Access.FETCH || (h.mstatus & MSTATUS.SUM) === 0)) pageFault();
+    if (!user && priv !== PRIV_S) pageFault();
     if (access === Access.FETCH) {
       if ((pte & PTE_X) === 0) pageFault();
     } else if (access === Access.LOAD) {

@@ -223,6 +223,42 @@ describe('MPRV', () => {
     expect(h.onlyTrap()).toMatchObject({ cause: CAUSE.STORE_PAGE_FAULT, fromPriv: PRIV_M, toPriv: PRIV_M });
   });
 
+  it.each([
+    ['a supervisor page is denied', R | A, 0, CAUSE.LOAD_PAGE_FAULT],
+    ['a user page is denied without SUM', R | U | A, 0, CAUSE.LOAD_PAGE_FAULT],
+    ['a user page is allowed with SUM', R | U | A, MSTATUS.SUM, -1],
+  ] as const)('MPP = 2 (reserved, kept by QEMU 7.2): %s, as QEMU checks', (_what, flags, sum, cause) => {
+    const { h, pt } = paged('ld a0, 0(a1)', PRIV_M);
+    pt.map(0x40000000n, DATA, flags);
+    h.hart.mstatus |= MSTATUS.MPRV | (2 << MSTATUS.MPP_SHIFT) | sum;
+    h.hart.onPrivilegeChange();
+    h.hart.flushTranslations();
+    h.step({ a1: 0x40000000n });
+    if (cause < 0) expect(h.traps).toEqual([]);
+    else expect(h.onlyTrap()).toMatchObject({ cause, tval: 0x40000000n });
+  });
+
+  it('translations made with MPRV and MPP = 2 are not reused by M-mode afterwards', () => {
+    const { h, pt } = paged('ld a0, 0(a1)\n li t0, 0x21800\n csrc mstatus, t0\n ld a2, 0(a1)\n wfi', PRIV_M);
+    pt.map(DATA, BASE + 0x20000n, R | U | A);
+    h.write(DATA, 8, 1n).write(BASE + 0x20000n, 8, 2n).setX('a1', DATA);
+    h.hart.mstatus |= MSTATUS.MPRV | MSTATUS.SUM | (2 << MSTATUS.MPP_SHIFT);
+    h.hart.onPrivilegeChange();
+    h.runToWfi();
+    expect(h.traps).toEqual([]);
+    expect([h.x('a0'), h.x('a2')]).toEqual([2n, 1n]);
+  });
+
+  it('M-mode translations are not reused by loads with MPRV and MPP = 2', () => {
+    const { h, pt } = paged('ld a0, 0(a1)\n li t0, 0x21000\n csrs mstatus, t0\n ld a2, 0(a1)\n wfi', PRIV_M);
+    pt.map(DATA, BASE + 0x20000n, R | U | A);
+    h.write(DATA, 8, 1n).write(BASE + 0x20000n, 8, 2n).setX('a1', DATA);
+    h.hart.mstatus |= MSTATUS.SUM;
+    h.runToWfi();
+    expect(h.traps).toEqual([]);
+    expect([h.x('a0'), h.x('a2')]).toEqual([1n, 2n]);
+  });
+
   it('fetches ignore MPRV', () => {
     const { h } = paged('nop\n nop', PRIV_M);
     h.hart.mstatus |= MSTATUS.MPRV | (PRIV_U << MSTATUS.MPP_SHIFT);
