@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assemble } from '../../../src/isa/asm.js';
 import { writeElf64 } from '../../support/elf-writer.js';
 import { CODE_BASE } from './layout.js';
 
@@ -14,24 +15,6 @@ export interface BuiltImage {
   bytes: Uint8Array;
   /** The ELF executable wrapping `bytes` (entry = `CODE_BASE`). */
   elf: Uint8Array;
-}
-
-/** The shape of dejavm's `assemble` (src/isa/asm.ts) as far as this harness needs it. */
-type DejavmAssemble = (source: string, options: { origin: bigint }) => Uint8Array | { bytes: Uint8Array };
-
-let dejavmAssemble: DejavmAssemble | undefined;
-
-/** Load dejavm's assembler once; resolves to `undefined` while src/isa/asm.ts does not exist. */
-export async function loadDejavmAssembler(): Promise<DejavmAssemble | undefined> {
-  if (dejavmAssemble) return dejavmAssemble;
-  try {
-    const modulePath = '../../../src/isa/asm.js';
-    const mod = (await import(modulePath)) as { assemble?: DejavmAssemble };
-    dejavmAssemble = mod.assemble;
-  } catch {
-    dejavmAssemble = undefined;
-  }
-  return dejavmAssemble;
 }
 
 /** Assemble with binutils (`riscv64-unknown-elf-as`/`ld`/`objcopy`), linked at `CODE_BASE`. */
@@ -47,24 +30,21 @@ export function assembleWithGnu(source: string): Uint8Array {
     }
     execFileSync('riscv64-unknown-elf-ld', [
       '--no-relax', `-Ttext=0x${CODE_BASE.toString(16)}`, '-e', '_start', '-o', join(dir, 'prog.elf'), join(dir, 'prog.o'),
-    ]);
-    execFileSync('riscv64-unknown-elf-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'prog.elf'), join(dir, 'prog.bin')]);
+    ], { stdio: 'pipe' });
+    execFileSync('riscv64-unknown-elf-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'prog.elf'), join(dir, 'prog.bin')], { stdio: 'pipe' });
     return new Uint8Array(readFileSync(join(dir, 'prog.bin')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Assemble `source` with the chosen assembler and wrap it in an ELF. */
-export async function buildImage(source: string, kind: AssemblerKind): Promise<BuiltImage> {
+/** Assemble `source` at `CODE_BASE` with dejavm's assembler (src/isa/asm.ts) or binutils, and wrap it in an ELF. */
+export function buildImage(source: string, kind: AssemblerKind): BuiltImage {
   let bytes: Uint8Array;
   if (kind === 'gnu') {
     bytes = assembleWithGnu(source);
   } else {
-    const assemble = await loadDejavmAssembler();
-    if (!assemble) throw new Error('src/isa/asm.ts (dejavm assembler) is not available');
-    const out = assemble(source, { origin: CODE_BASE });
-    bytes = out instanceof Uint8Array ? out : out.bytes;
+    bytes = assemble(source, { origin: CODE_BASE }).bytes;
   }
   return { bytes, elf: writeElf64({ base: CODE_BASE, entry: CODE_BASE, bytes }) };
 }

@@ -9,7 +9,7 @@ import { withoutQuirks } from './quirks.js';
 
 /** Options of a differential run. */
 export interface DiffOptions {
-  /** Assembler for the images (default `gnu`: binutils, independent of the code under test). */
+  /** Assembler for the images (default `dejavm`, src/isa/asm.ts; `gnu` uses binutils, independent of the code under test). */
   assembler?: AssemblerKind;
   /** QEMU wall-clock limit per image in milliseconds. */
   qemuTimeoutMs?: number;
@@ -37,7 +37,7 @@ const budgetFor = (cases: number): number => 1_000_000 + 400_000 * cases;
 /** Build one image from `cases`, run it in QEMU and dejavm, and compare every case's dump line. */
 async function diffImage(cases: TestCase[], options: DiffOptions): Promise<DiffResult> {
   const source = programText(cases);
-  const image = await buildImage(source, options.assembler ?? 'gnu');
+  const image = buildImage(source, options.assembler ?? 'dejavm');
   const qemuRun = runQemu(image.elf, options.qemuTimeoutMs);
   const dejavm = runDejavm(image.elf, budgetFor(cases.length));
   const qemuConsole = await qemuRun;

@@ -24,8 +24,11 @@ export const PAGE_TABLES = 0x8030_0000n;
 export const PAGE_TABLE_PAGES = 10;
 /** Size of one page. */
 export const PAGE = 0x1000n;
-/** Traps per case after which the harness abandons the body and dumps. */
-export const TRAP_LIMIT = 64;
+/**
+ * Traps per mode and case after which the harness abandons the body and
+ * dumps; equal to the log sizes, so every trap of a case is logged.
+ */
+export const TRAP_LIMIT = 32;
 /** UART0 transmit register and the test finisher (QEMU `virt` memory map). */
 export const UART0 = 0x1000_0000n;
 /** The SiFive test finisher; a 32-bit write of 0x5555 powers off. */
@@ -59,13 +62,13 @@ export const H = {
   /** The first `S_LOG` S-mode traps as (cause, epc, tval) triples. */
   sLog: 704 + 24 * 32,
   /** One past the last record byte (records from `mCount` up to here are zeroed per case). */
-  end: 704 + 24 * 32 + 24 * 16,
+  end: 704 + 24 * 32 + 24 * 32,
 } as const;
 
 /** Number of M-mode traps logged individually per case. */
 export const M_LOG = 32;
 /** Number of S-mode traps logged individually per case. */
-export const S_LOG = 16;
+export const S_LOG = 32;
 
 /** Byte offsets inside a case descriptor (data emitted next to each case). */
 export const D = {

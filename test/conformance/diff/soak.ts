@@ -6,7 +6,7 @@
  * Options: `--seed N` first batch seed (default: from the clock, printed),
  * `--programs N` stop after N programs (default: unlimited), `--batch N`
  * programs per image (default 80), `--strict` report known QEMU 7.2
- * deviations too, `--assembler dejavm|gnu` (default gnu), `--no-shrink`.
+ * deviations too, `--assembler dejavm|gnu` (default dejavm), `--no-shrink`.
  */
 import { parseArgs } from 'node:util';
 import type { AssemblerKind } from './build.js';
@@ -20,7 +20,7 @@ const { values } = parseArgs({
     programs: { type: 'string' },
     batch: { type: 'string', default: '80' },
     strict: { type: 'boolean', default: false },
-    assembler: { type: 'string', default: 'gnu' },
+    assembler: { type: 'string', default: 'dejavm' },
     'no-shrink': { type: 'boolean', default: false },
   },
 });
