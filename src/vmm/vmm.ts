@@ -1,5 +1,5 @@
 import type { Hart } from '../cpu/hart.js';
-import type { TrapInfo } from '../cpu/trap.js';
+import { wakeUpPending, type TrapInfo } from '../cpu/trap.js';
 import type { FinishEvent } from '../devices/finish.js';
 import { ExitReason } from '../exec/backend.js';
 import { Interpreter, type InterpHart } from '../exec/interp/interpreter.js';
@@ -105,6 +105,10 @@ export class Vmm {
       let allWaiting = true;
       let progressed = false;
       for (const hart of this.harts) {
+        // A waiting hart resumes once an interrupt is pending and enabled in
+        // mie, even with MIE/SIE clear (WFI's wake-up rule): another hart's
+        // IPI or a device can end the wait, not only the clock.
+        if (hart.waiting && wakeUpPending(hart)) hart.waiting = false;
         if (hart.waiting) continue;
         allWaiting = false;
         const left = maxInstructions - hart.icount;

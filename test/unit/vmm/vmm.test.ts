@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../../src/isa/asm.js';
+import { Vmm } from '../../../src/vmm/vmm.js';
+
+/**
+ * Two harts: hart 1 enables MSIE, says it is about to wait, and executes WFI
+ * with MIE clear; hart 0 waits for that, sends it a software interrupt through
+ * the ACLINT, and waits for hart 1 to answer before powering off.
+ */
+const IPI_WAKES_WFI = `
+  csrr t0, mhartid
+  bnez t0, hart1
+  la t4, ready
+1:
+  lw t5, 0(t4)
+  beqz t5, 1b
+  li t1, 0x2000004
+  li t2, 1
+  sw t2, 0(t1)
+  la t4, answer
+2:
+  lw t5, 0(t4)
+  beqz t5, 2b
+  li t1, 0x100000
+  li t2, 0x5555
+  sw t2, 0(t1)
+3:
+  j 3b
+hart1:
+  li t1, 8
+  csrw mie, t1
+  la t4, ready
+  li t5, 1
+  sw t5, 0(t4)
+  wfi
+  la t4, answer
+  sw t5, 0(t4)
+4:
+  j 4b
+.align 3
+ready: .word 0
+answer: .word 0
+`;
+
+describe('Vmm', () => {
+  it('a software interrupt wakes a hart waiting in WFI even with MIE clear', () => {
+    const { bytes } = assemble(IPI_WAKES_WFI, { origin: 0x80000000n });
+    const vmm = new Vmm({ kernel: { name: 'ipi.bin', bytes }, harts: 2, memoryMiB: 16, console: () => {} });
+    const outcome = vmm.run(20_000_000);
+    expect(outcome.reason).toBe('pass');
+  });
+
+  it('the run is deterministic: the same guest retires the same instruction count', () => {
+    const { bytes } = assemble(IPI_WAKES_WFI, { origin: 0x80000000n });
+    const counts = [1, 2].map(() => new Vmm({ kernel: { name: 'ipi.bin', bytes }, harts: 2, memoryMiB: 16, console: () => {} }).run(20_000_000).instructions);
+    expect(counts[0]).toBe(counts[1]);
+  });
+});
