@@ -42,7 +42,60 @@ ready: .word 0
 answer: .word 0
 `;
 
+/**
+ * One hart arms the timer 1000 ticks ahead, enables MTIE and MIE and waits;
+ * the handler checks that rdtime reached the deadline and powers off.
+ */
+const TIMER_WAKES_WFI = `
+  la t0, handler
+  csrw mtvec, t0
+  li t1, 0x200bff8
+  ld t2, 0(t1)
+  addi t2, t2, 1000
+  la t4, deadline
+  sd t2, 0(t4)
+  li t1, 0x2004000
+  sd t2, 0(t1)
+  li t0, 0x80
+  csrw mie, t0
+  csrsi mstatus, 8
+1:
+  wfi
+  j 1b
+.align 2
+handler:
+  csrr t0, mcause
+  li t1, -1
+  srli t1, t1, 1
+  and t0, t0, t1
+  li t1, 7
+  bne t0, t1, fail
+  rdtime t0
+  la t4, deadline
+  ld t1, 0(t4)
+  bltu t0, t1, fail
+  li t1, 0x100000
+  li t2, 0x5555
+  sw t2, 0(t1)
+fail:
+  li t1, 0x100000
+  li t2, 0x13333
+  sw t2, 0(t1)
+2:
+  j 2b
+.align 3
+deadline: .dword 0
+`;
+
 describe('Vmm', () => {
+  it('a timer interrupt wakes a hart in WFI at the deadline (virtual time skips ahead)', () => {
+    const { bytes } = assemble(TIMER_WAKES_WFI, { origin: 0x80000000n });
+    const vmm = new Vmm({ kernel: { name: 'timer.bin', bytes }, memoryMiB: 16, console: () => {} });
+    const outcome = vmm.run(1_000_000);
+    expect(outcome.reason).toBe('pass');
+    expect(outcome.instructions).toBeLessThan(200);
+  });
+
   it('a software interrupt wakes a hart waiting in WFI even with MIE clear', () => {
     const { bytes } = assemble(IPI_WAKES_WFI, { origin: 0x80000000n });
     const vmm = new Vmm({ kernel: { name: 'ipi.bin', bytes }, harts: 2, memoryMiB: 16, console: () => {} });
