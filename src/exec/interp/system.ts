@@ -58,7 +58,11 @@ function executeCsr(core: InterpHart, d: ExecInsn): void {
   const immediateForm = d.op >= Op.CSRRWI;
   const source = immediateForm ? BigInt(d.rs1 >> 1) : h.getX(d.rs1 >> 1);
   const kind = immediateForm ? d.op - Op.CSRRWI : d.op - Op.CSRRW;
-  const writes = kind === 0 || d.rs1 !== 0;
+  // Why the value and not the register number: QEMU 7.2 writes (and checks
+  // for a read-only CSR) only when the set/clear mask is nonzero, so
+  // `csrrs a0, cycle, a1` with a1 = 0 is legal and changes nothing (no FS
+  // dirtying through fflags, no mcycle rewrite).
+  const writes = kind === 0 || source !== 0n;
   const reads = kind !== 0 || d.rd !== 64;
   const csr = core.csr;
   if (!csr.accessible(csrNumber, writes)) core.illegal(d);
