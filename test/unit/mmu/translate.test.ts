@@ -347,3 +347,40 @@ describe('misaligned accesses under translation', () => {
     expect(h.x('a0')).toBe(0x8877665544332211n);
   });
 });
+
+describe('a delegated page fault handled in S-mode', () => {
+  it('U-mode load faults, the S handler maps the page, sret retries and the load succeeds', () => {
+    const { h, pt } = paged([
+      'start:',
+      '  li t0, 0x10000000',
+      '  csrw sepc, t0',
+      '  sret',
+      '.align 12',
+      'handler:',
+      '  csrr t3, stval',
+      '  sd t1, 0(t2)',
+      '  sfence.vma',
+      '  sret',
+      '.align 12',
+      'user:',
+      '  ld a0, 0(a1)',
+      '  ecall',
+    ].join('\n'), PRIV_S);
+    pt.map(0x10000000n, h.label('user'), R | X | U | A);
+    const pte = pt.pteAddress(0x40000000n, 0);
+    for (let page = 0x200000n; page < 0x208000n; page += 0x1000n) pt.map(BASE + page, BASE + page, R | W | A | D);
+    h.write(DATA, 8, 0xfeedn);
+    h.setX('a1', 0x40000123n - 0x123n).setX('t2', pte).setX('t1', ((DATA >> 12n) << 10n) | R | U | A | V);
+    h.hart.stvec = h.label('handler');
+    h.hart.medeleg = 1 << CAUSE.LOAD_PAGE_FAULT;
+    h.runToWfi();
+    expect(h.traps.map((t) => [t.cause, t.fromPriv, t.toPriv])).toEqual([
+      [CAUSE.LOAD_PAGE_FAULT, PRIV_U, PRIV_S],
+      [CAUSE.ECALL_FROM_U, PRIV_U, PRIV_M],
+    ]);
+    expect(h.traps[0]!.tval).toBe(0x40000000n);
+    expect(h.traps[0]!.epc).toBe(0x10000000n);
+    expect(h.x('t3')).toBe(0x40000000n);
+    expect(h.x('a0')).toBe(0xfeedn);
+  });
+});
