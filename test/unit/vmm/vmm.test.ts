@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/isa/asm.js';
 import { Vmm } from '../../../src/vmm/vmm.js';
+import { Prng } from '../../conformance/diff/prng.js';
 
 /**
  * Two harts: hart 1 enables MSIE, says it is about to wait, and executes WFI
@@ -107,5 +108,38 @@ describe('Vmm', () => {
     const { bytes } = assemble(IPI_WAKES_WFI, { origin: 0x80000000n });
     const counts = [1, 2].map(() => new Vmm({ kernel: { name: 'ipi.bin', bytes }, harts: 2, memoryMiB: 16, console: () => {} }).run(20_000_000).instructions);
     expect(counts[0]).toBe(counts[1]);
+  });
+});
+
+/** Device windows of the virt board a guest can poke: [base, size]. */
+const DEVICE_WINDOWS: ReadonlyArray<readonly [number, number]> = [
+  [0x1000, 0xf000],
+  [0x2000000, 0xc000],
+  [0x10000000, 0x100],
+];
+
+/** A guest making `count` random MMIO accesses (any size, any offset, any value), then passing. */
+function mmioFuzzGuest(seed: number, count: number): string {
+  const prng = new Prng(seed);
+  const lines = ['  la t0, skip', '  csrw mtvec, t0'];
+  for (let i = 0; i < count; i++) {
+    const [base, size] = prng.pick(DEVICE_WINDOWS);
+    const address = base + prng.below(size);
+    const op = prng.pick(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu', 'sb', 'sh', 'sw', 'sd']);
+    lines.push(`  li t1, ${address}`, `  li t2, 0x${prng.next64().toString(16)}`);
+    lines.push(op.startsWith('s') ? `  ${op} t2, 0(t1)` : `  ${op} t3, 0(t1)`);
+  }
+  lines.push('  li t1, 0x100000', '  li t2, 0x5555', '  sw t2, 0(t1)', '1:', '  j 1b');
+  lines.push('.align 2', 'skip:', '  csrr t6, mepc', '  addi t6, t6, 4', '  csrw mepc, t6', '  mret');
+  return lines.join('\n');
+}
+
+describe('random MMIO from the guest', () => {
+  it('never raises a host exception and the guest still powers off', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { bytes } = assemble(mmioFuzzGuest(seed, 300), { origin: 0x80000000n });
+      const vmm = new Vmm({ kernel: { name: `mmio-${seed}.bin`, bytes }, memoryMiB: 16, console: () => {} });
+      expect(vmm.run(100_000).reason, `seed ${seed}`).toBe('pass');
+    }
   });
 });
