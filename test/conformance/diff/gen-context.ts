@@ -23,8 +23,8 @@ export const EDGE_INTS: readonly bigint[] = [
 
 /**
  * Everything a category generator needs while writing one case body: the
- * PRNG, the output items, unique local labels, and the privilege the body
- * runs at. Registers the body may overwrite exclude `gp` (the harness base).
+ * PRNG, the output items, unique local labels, and whether the body runs
+ * with translation on. Registers the body may overwrite exclude `gp` (the harness base).
  */
 export class BodyWriter {
   /** The body so far as items: each item is one generated operation (its setup `li`s, the instruction, labels). */
@@ -33,8 +33,6 @@ export class BodyWriter {
 
   constructor(
     readonly rng: Prng,
-    /** Privilege the body starts in. */
-    readonly priv: Priv,
     /** `true` when the body runs with translation on (satp set and priv below M). */
     readonly paged: boolean,
   ) {}

@@ -31,7 +31,7 @@ function randomPriv(rng: Prng, m: number, s: number): Priv {
 
 /** Initial state shared by all categories: random registers and FP state, harmless CSRs. */
 function baseSetup(rng: Prng, priv: Priv, fpOn: boolean): CaseSetup {
-  const w = new BodyWriter(rng, priv, false);
+  const w = new BodyWriter(rng, false);
   const x = Array.from({ length: 31 }, () => w.value());
   const fs = fpOn ? BigInt(rng.range(1, 3)) : BigInt(rng.range(0, 3));
   let mstatus = XLEN_64 | (BigInt(priv) << 11n) | (fs << 13n);
@@ -69,7 +69,7 @@ function privilegedSetup(rng: Prng, setup: CaseSetup): void {
 function writeBody(category: Category, rng: Prng, setup: CaseSetup, priv: Priv): string[][] {
   const length = rng.range(6, 24);
   if (category === 'paging') return pagingBody(rng, setup, priv, length);
-  const w = new BodyWriter(rng, priv, false);
+  const w = new BodyWriter(rng, false);
   const state: PrivState = { priv, known: true };
   for (let i = 0; i < length; i++) {
     const r = rng.below(100);
@@ -126,7 +126,7 @@ function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): st
   setup.mstatus &= ~(MSTATUS.TVM | MSTATUS.MPRV);
   if (priv === Priv.M) setup.mstatus |= MSTATUS.MPRV;
   if (code === '4k' || priv === Priv.S) setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE);
-  const w = new BodyWriter(rng, priv, true);
+  const w = new BodyWriter(rng, true);
   for (let i = 0; i < length; i++) {
     const r = rng.below(100);
     w.nextItem();

@@ -1,7 +1,7 @@
 import type { CaseDifference, FieldDifference } from './dump.js';
 import { CODE_BASE, M_LOG, S_LOG } from './layout.js';
 
-/**
+/*
  * Known deviations of QEMU 7.2 from the RISC-V specifications that dejavm
  * deliberately does not copy, and how the comparison accepts them.
  *
@@ -16,7 +16,6 @@ import { CODE_BASE, M_LOG, S_LOG } from './layout.js';
  * which priv 1.12 forbids; the generator avoids that situation instead,
  * because its effects on later accesses cannot be compared field by field.)
  */
-export const QEMU_QUIRKS = ['amo-fault-cause'] as const;
 
 /**
  * Make a medeleg value delegate load and store/AMO variants of the same
