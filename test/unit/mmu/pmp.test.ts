@@ -162,10 +162,11 @@ describe('physical addresses with nothing behind them', () => {
     expect(h.onlyTrap()).toMatchObject({ cause, tval: address });
   });
 
-  it('a jump to unmapped memory is an instruction access fault', () => {
-    const h = new HartHarness().load('jr a1').step({ a1: 0x2000n });
+  it.each([0x2000n, 0x8000000000000000n, 0xfffffffffffffffen, 0x0020000000000002n])('a jump to unmapped 0x%s is an instruction access fault with epc = tval = target', (target) => {
+    const h = new HartHarness().load('jr a1').step({ a1: target });
     h.run(1);
-    expect(h.traps[0]).toMatchObject({ cause: CAUSE.FETCH_ACCESS, tval: 0x2000n, epc: 0x2000n });
+    expect(h.traps[0]).toMatchObject({ cause: CAUSE.FETCH_ACCESS, tval: target, epc: target });
+    expect(h.hart.mepc).toBe(target);
   });
 
   it('M-mode with MPRV and MPP = U is subject to PMP', () => {
