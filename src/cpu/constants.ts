@@ -26,6 +26,12 @@ export const MSTATUS = {
   TSR: 1 << 22,
 } as const;
 
+/** mstatus.GVA and MPV as bits of the high word (bits 38 and 39 of mstatus). */
+export const MSTATUS_HIGH = {
+  GVA: 1 << 6,
+  MPV: 1 << 7,
+} as const;
+
 /** Bits of the low half of mstatus that M-mode software can write (QEMU 7.2, no H/V). */
 export const MSTATUS_WRITABLE =
   MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.VS | MSTATUS.MPP |

@@ -1,5 +1,5 @@
 import {
-  ALL_IRQS, DELEGABLE_EXCEPTIONS, DELEGABLE_IRQS, MISA, MSTATUS, MSTATUS_WRITABLE, PRIV_M, PRIV_S,
+  ALL_IRQS, DELEGABLE_EXCEPTIONS, DELEGABLE_IRQS, MISA, MSTATUS, MSTATUS_HIGH, MSTATUS_WRITABLE, PRIV_M, PRIV_S,
   PRIV_U, S_VISIBLE_IRQS, SIP_WRITABLE, SSTATUS_MASK,
 } from './constants.js';
 import type { Hart } from './hart.js';
@@ -121,12 +121,12 @@ export class CsrFile {
     return false;
   }
 
-  /** mstatus as a 64-bit value (with UXL, SXL and SD, which FS or VS Dirty sets). */
+  /** mstatus as a 64-bit value (with UXL, SXL, GVA, MPV and SD, which FS or VS Dirty sets). */
   mstatusValue(): bigint {
     const h = this.hart;
     const low = BigInt(h.mstatus >>> 0);
     const dirty = (h.mstatus & MSTATUS.FS) === MSTATUS.FS || (h.mstatus & MSTATUS.VS) === MSTATUS.VS;
-    return low | XLEN_BITS | (dirty ? SD : 0n);
+    return low | XLEN_BITS | (BigInt(h.mstatusGuestBits) << 32n) | (dirty ? SD : 0n);
   }
 
   /** Write `value` to `csr` (already checked with `accessible` and `read`). */
@@ -158,7 +158,10 @@ export class CsrFile {
         return;
       }
       case 0x180: this.writeSatp(value); return;
-      case 0x300: this.writeMstatus(low); return;
+      case 0x300:
+        h.mstatusGuestBits = Number((value >> 32n) & 0xffn) & (MSTATUS_HIGH.GVA | MSTATUS_HIGH.MPV);
+        this.writeMstatus(low);
+        return;
       case 0x302: h.medeleg = low & DELEGABLE_EXCEPTIONS; return;
       case 0x303: h.mideleg = low & DELEGABLE_IRQS; h.interruptCheck = true; return;
       case 0x304: this.setMie(low & ALL_IRQS); return;

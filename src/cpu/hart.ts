@@ -35,8 +35,13 @@ export class Hart {
   /** Exact count of retired instructions. */
   icount = 0;
 
-  /** Low 32 bits of mstatus (the high half is derived). */
+  /** Low 32 bits of mstatus (the high half is derived, but for `mstatusGuestBits`). */
   mstatus = 0;
+  /**
+   * mstatus.GVA (bit 38) and MPV (bit 39), shifted down by 32: QEMU 7.2 keeps
+   * them writable without H; they change nothing but MRET clears MPV.
+   */
+  mstatusGuestBits = 0;
   medeleg = 0;
   mideleg = 0;
   mie = 0;

@@ -1,4 +1,4 @@
-import { ALL_IRQS, MSTATUS, PRIV_M, PRIV_S, PRIV_U } from './constants.js';
+import { ALL_IRQS, MSTATUS, MSTATUS_HIGH, PRIV_M, PRIV_S, PRIV_U } from './constants.js';
 import type { Hart } from './hart.js';
 
 const INTERRUPT_BIT = 1n << 63n;
@@ -98,6 +98,7 @@ export function mret(hart: Hart): void {
   s &= ~MSTATUS.MPP;
   if (mpp !== PRIV_M) s &= ~MSTATUS.MPRV;
   hart.mstatus = s;
+  hart.mstatusGuestBits &= ~MSTATUS_HIGH.MPV;
   hart.priv = mpp === 2 ? PRIV_U : mpp;
   hart.setPc(hart.mepc);
   hart.interruptCheck = true;
