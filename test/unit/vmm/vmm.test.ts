@@ -134,6 +134,19 @@ function mmioFuzzGuest(seed: number, count: number): string {
   return lines.join('\n');
 }
 
+describe('random bytes as a kernel on the whole board', () => {
+  it('never raise a host exception', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const prng = new Prng(1000 + seed);
+      const bytes = new Uint8Array(64 * 1024);
+      const view = new DataView(bytes.buffer);
+      for (let i = 0; i < bytes.length; i += 4) view.setUint32(i, prng.next32(), true);
+      const vmm = new Vmm({ kernel: { name: `random-${seed}.bin`, bytes }, memoryMiB: 16, console: () => {} });
+      expect(() => vmm.run(50_000), `seed ${seed}`).not.toThrow();
+    }
+  });
+});
+
 describe('random MMIO from the guest', () => {
   it('never raises a host exception and the guest still powers off', () => {
     for (let seed = 1; seed <= 20; seed++) {
