@@ -94,11 +94,17 @@ export function amoOp(w: BodyWriter): void {
 /**
  * LR/SC pairs on the paths the ISA defines: success (LR then SC to the same
  * address with only ALU work between), failure by a second SC without a new LR,
- * and failure by an SC outside the reservation (4 KiB away).
+ * failure by an SC outside the reservation (4 KiB away); sometimes a lone LR
+ * or SC that faults (access fault at an unmapped address, or misaligned).
  */
 export function lrScOp(w: BodyWriter): void {
   const width = w.rng.chance(0.5) ? 'w' : 'd';
   const base = w.rd(false);
+  if (w.rng.chance(0.1)) {
+    w.emit(w.li(base, w.rng.pick([0x0n, 0x8800_0000n, SCRATCH + 0x102n])));
+    w.emit(w.rng.chance(0.5) ? `lr.${width} ${w.rd()}, (${base})` : `sc.${width} ${w.rd()}, ${w.rs()}, (${base})`);
+    return;
+  }
   const address = SCRATCH + BigInt(64 + w.rng.below(64) * 8);
   w.emit(w.li(base, address));
   const baseIndex = xIndex(base);

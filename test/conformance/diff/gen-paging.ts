@@ -205,7 +205,8 @@ export function pagingOp(w: BodyWriter, p: PagingSetup, priv: Priv): void {
       if (!p.amo) {
         w.emit(w.li(base, pagedAddress(w, p, 8)), `lwu ${w.rd()}, 0(${base})`);
       } else if (w.rng.chance(0.5)) {
-        w.emit(w.li(base, pagedAddress(w, p, 8)), `amoadd.d ${w.rd()}, ${w.rs()}, (${base})`);
+        const skew = w.rng.chance(0.2) ? BigInt(w.rng.range(1, 7)) : 0n;
+        w.emit(w.li(base, pagedAddress(w, p, 8) + skew), `amoadd.d ${w.rd()}, ${w.rs()}, (${base})`);
       } else {
         amoOp(w);
       }

@@ -10,7 +10,6 @@ const MACHINE_CSRS = [
 ] as const;
 const SUPERVISOR_CSRS = ['sstatus', 'sie', 'sip', 'sscratch', 'satp', 'scounteren', 'scause', 'sepc', 'stval'] as const;
 const FP_CSRS = ['fcsr', 'frm', 'fflags'] as const;
-const READ_ONLY = new Set(['mhartid', 'mvendorid']);
 /**
  * Encodings that are illegal in RV64GC: all ones, all zeros, custom-0, OP-V
  * (V is off), reserved funct3 of OP-IMM-32, AMO with a reserved funct5,
@@ -34,55 +33,46 @@ const UNDELEGATED_FAULTS = 0xb0a2n;
 const MTIP = 0x80n;
 
 /**
- * Bits a body may write to each CSR so that the harness survives and QEMU
- * 7.2's quirks stay out of the comparison: mie without MTIE/MEIE; medeleg
- * without ecall from S (the S handler's escape), without access/page faults
- * (the S handler could fault on itself under a random satp) and without the
- * H-extension bits QEMU 7.2 keeps writable even with H off (10, 11, 20-23);
- * mideleg without the VS bits QEMU also keeps; mcounteren/scounteren within
- * 32 bits (QEMU 7.2 stores all 64); mstatus/sstatus without UXL/SXL/SBE/MBE/GVA/MPV
- * (QEMU 7.2 lets UXL change, and keeps a non-zero value across later writes
- * of zero, which would leak into the following cases), nor VS (QEMU 7.2
- * keeps it writable with V off), nor TSR (an S-mode handler cannot return
- * under TSR; only the setup sets it, and only without delegation); mepc/sepc even (QEMU
- * 7.2 keeps bit 0, which IALIGN=16 forces to zero); mip/sip only SSIP, STIP,
- * SEIP (QEMU 7.2 also lets VSSIP/VSTIP/VSEIP be written with H off).
+ * Bits a body may write to each CSR. For the harness: mie without MTIE/MEIE
+ * (timer and external lines); medeleg without ecall from S (the S handler's
+ * escape) and without access/page faults (the S handler could fault on
+ * itself under a random satp); mstatus/sstatus without TSR (the S handler
+ * returns with `sret`; only the setup sets TSR, and only without delegation).
+ * For QEMU 7.2 deviations dejavm does not copy (see quirks.ts): mstatus and
+ * sstatus without UXL/SXL/SBE/MBE/GVA/MPV (QEMU keeps a written UXL, GVA and
+ * MPV with H off); mepc/sepc even (QEMU keeps bit 0). Everything QEMU 7.2
+ * keeps and dejavm copies stays in: the H-extension medeleg bits 10, 11 and
+ * 20-23, the VS/LCOFI bits of mideleg/mie/mip, all 64 bits of
+ * mcounteren/scounteren, mstatus.VS.
  */
 const WRITE_MASKS: Readonly<Record<string, bigint>> = {
-  mie: 0x22an, sie: 0x22an, medeleg: 0xb3ffn & ~(1n << 9n) & ~UNDELEGATED_FAULTS, mideleg: 0x222n,
-  mcounteren: 0xffff_ffffn, scounteren: 0xffff_ffffn, mstatus: ~0xff_0040_0600n, sstatus: ~0xff_0040_0600n,
-  mepc: ~1n, sepc: ~1n, mip: 0x222n, sip: 0x222n,
+  mie: 0x266en, sie: 0x266en, medeleg: 0xf0_bfffn & ~(1n << 9n) & ~UNDELEGATED_FAULTS, mideleg: 0x2666n,
+  mstatus: ~0xff_0040_0000n, sstatus: ~0xff_0040_0000n, mepc: ~1n, sepc: ~1n, mip: 0x2666n, sip: 0x2666n,
 };
 
 /**
  * A value for a CSR write. satp: Bare/Sv39/Sv48 (QEMU 7.2 also takes Sv57,
  * dejavm does not) with the root in the page-table area (QEMU 7.2 reports a
  * PTE read from non-existent memory as a page fault, the spec and dejavm as
- * an access fault). Read-only CSRs: never zero (QEMU 7.2 lets csrrs/csrrc with
- * a zero-valued rs1 other than x0 through, the spec requires an illegal-instruction
- * trap). Others masked as above.
+ * an access fault). Others masked as above.
  */
 function csrWriteValue(w: BodyWriter, csr: string): bigint {
   if (csr === 'satp') return (BigInt(w.rng.pick([0, 8, 9, 1])) << 60n) | (BigInt(w.rng.below(0x10000)) << 44n) | (PAGE_TABLES >> 12n);
-  if (READ_ONLY.has(csr)) return w.value() | 1n;
-  if (csr === 'mip' || csr === 'sip') return w.rng.pick([0n, 0x2n, 0x20n, 0x200n]);
   const value = BigInt.asUintN(64, w.value() & (WRITE_MASKS[csr] ?? -1n));
   return csr === 'medeleg' ? pairLoadStoreDelegation(value) : value;
 }
 
 /**
- * One Zicsr instruction (register or immediate form, rs1 = x0 or not) on a
- * CSR the current privilege may or may not access. csrrs/csrrc never take a
- * zero-valued register other than x0: the spec counts that as a write (FS
- * becomes Dirty, read-only CSRs trap), QEMU 7.2 as no write.
+ * One Zicsr instruction (register or immediate form, rs1 = x0 or not, also a
+ * zero-valued rs1 other than x0) on a CSR the current privilege may or may
+ * not access.
  */
 export function csrOp(w: BodyWriter, priv: Priv): void {
   const pool: readonly string[] = priv === Priv.M && w.rng.chance(0.6)
     ? MACHINE_CSRS
     : w.rng.chance(0.7) ? SUPERVISOR_CSRS : FP_CSRS;
   const csr = w.rng.pick(pool);
-  const pendingBits = csr === 'mip' || csr === 'sip';
-  const op = w.rng.pick(pendingBits ? ['csrrw', 'csrrc', 'csrrwi', 'csrrci'] : ['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
+  const op = w.rng.pick(['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci']);
   if (csr === 'satp' && priv !== Priv.M && w.paged) {
     w.emit(`csrr ${w.rd()}, satp`);
     return;
@@ -100,9 +90,8 @@ export function csrOp(w: BodyWriter, priv: Priv): void {
     w.emit(`la ${t}, m_trap`, `addi ${t}, ${t}, ${w.rng.pick([0, 2, 3])}`, `csrrw ${w.rd()}, mtvec, ${t}`);
     return;
   }
-  const value = csrWriteValue(w, csr);
-  const src = w.rng.chance(0.25) || (value === 0n && op !== 'csrrw') ? 'zero' : w.rd(false);
-  if (src !== 'zero') w.emit(w.li(src, value));
+  const src = w.rng.chance(0.25) ? 'zero' : w.rd(false);
+  if (src !== 'zero') w.emit(w.li(src, csrWriteValue(w, csr)));
   const rd = w.rd();
   w.emit(`${op} ${rd}, ${csr}, ${src}`);
   if ((csr === 'mip' || csr === 'sip') && rd !== 'zero') w.emit(`andi ${rd}, ${rd}, ${~Number(MTIP)}`);
@@ -158,9 +147,9 @@ export interface PrivState {
 /**
  * Privilege operations from the body's current level: mret/sret to a lower
  * level (tracked in `state.priv`; MPRV is cleared first, because QEMU 7.2
- * keeps it set on such returns where priv 1.12 clears it), one pending
- * software-writable interrupt at a time (QEMU 7.2 without AIA takes the
- * lowest-numbered pending interrupt, not SEI > SSI > STI as the spec orders them), sfence.vma, wfi where it cannot sleep
+ * keeps it set on such returns where priv 1.12 clears it), software and
+ * VS-level interrupts made pending (several at once: both take the
+ * lowest-numbered, as QEMU 7.2 without AIA does), sfence.vma, wfi where it cannot sleep
  * (U mode, or S with TW set), sstatus/sie/sip views, software interrupts.
  */
 export function privOp(w: BodyWriter, state: PrivState): void {
@@ -199,16 +188,14 @@ export function privOp(w: BodyWriter, state: PrivState): void {
       else if (state.priv === Priv.S) w.emit(`csrr ${t}, sstatus`);
       else w.emit(`li ${t}, 0x200000`, `csrs mstatus, ${t}`);
       return;
-    case 4: {
-      const csr = w.rng.pick(['mip', 'sip']);
-      w.emit(`li ${t}, 0x222`, `csrc ${csr}, ${t}`, `li ${t}, ${w.rng.pick([0x2, 0x20, 0x200])}`, `csrs ${csr}, ${t}`);
+    case 4:
+      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x4, 0x20, 0x200, 0x22, 0x222, 0x444, 0x2000])}`, `csrs ${w.rng.pick(['mip', 'sip'])}, ${t}`);
       return;
-    }
     case 5:
       w.emit(`li ${t}, ${w.rng.pick([0x2, 0x8, 0xaa, 0x80002, 0x40000, 0x20000])}`);
       w.emit(`${w.rng.pick(['csrs', 'csrc'])} ${w.rng.pick(['mstatus', 'sstatus'])}, ${t}`);
       return;
     default:
-      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x20, 0x222])}`, `csrs ${w.rng.pick(['mie', 'sie'])}, ${t}`);
+      w.emit(`li ${t}, ${w.rng.pick([0x2, 0x20, 0x222, 0x666, 0x8])}`, `csrs ${w.rng.pick(['mie', 'sie'])}, ${t}`);
   }
 }

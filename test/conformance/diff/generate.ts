@@ -55,13 +55,13 @@ function baseSetup(rng: Prng, priv: Priv, fpOn: boolean): CaseSetup {
 function privilegedSetup(rng: Prng, setup: CaseSetup): void {
   if (rng.chance(0.7)) {
     setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE & ~FAULTS);
-    setup.mideleg = rng.next64() & 0x222n;
+    setup.mideleg = rng.next64() & 0x2666n;
   }
   for (const bit of [MSTATUS.TVM, MSTATUS.TW]) {
     if (rng.chance(0.25)) setup.mstatus |= bit;
   }
   if (setup.medeleg === 0n && setup.mideleg === 0n && rng.chance(0.5)) setup.mstatus |= MSTATUS.TSR;
-  if (rng.chance(0.3)) setup.mie = rng.next64() & 0x22an;
+  if (rng.chance(0.3)) setup.mie = rng.next64() & 0x266en;
   if (((setup.mstatus >> 11n) & 3n) === 3n && rng.chance(0.25)) setup.mstatus |= MSTATUS.MPRV;
 }
 
@@ -117,7 +117,14 @@ function writeBody(category: Category, rng: Prng, setup: CaseSetup, priv: Priv):
   return w.items.filter((item) => item.length > 0);
 }
 
-/** A paging body: page tables in the setup, then loads/stores/AMOs through mapped, aliased and faulting addresses. */
+/**
+ * A paging body: page tables in the setup, then loads/stores/AMOs through
+ * mapped, aliased and faulting addresses. M-mode bodies run with MPRV set, so
+ * their loads and stores translate as MPP: U after the entry `mret`, or S when
+ * every item first sets MPP = S again. (A trap returns with MPP = U; QEMU 7.2
+ * keeps translations cached under MPP = S until an mstatus write flushes
+ * them, so an S-mode view must never be left to go stale.)
+ */
 function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): string[][] {
   const code: CodeMapping = rng.pick(['4k', '4k', 'mega', 'giga']);
   const tables = buildPageTables(rng, priv, code, rng.chance(0.5));
@@ -127,12 +134,13 @@ function pagingBody(rng: Prng, setup: CaseSetup, priv: Priv, length: number): st
   if (priv === Priv.M) setup.mstatus |= MSTATUS.MPRV;
   if (code === '4k' || priv === Priv.S) setup.medeleg = pairLoadStoreDelegation(rng.next64() & DELEGABLE);
   const w = new BodyWriter(rng, true);
+  const supervisorView = priv === Priv.M && rng.chance(0.5);
   for (let i = 0; i < length; i++) {
     const r = rng.below(100);
     w.nextItem();
+    if (supervisorView) w.emit('li t0, 0x800', 'csrs mstatus, t0');
     if (r < 65) pagingOp(w, tables, priv);
     else if (r < 80) memoryOp(w);
-    else if (r < 85 && priv === Priv.M) w.emit(`li t0, 0x800`, `csrs mstatus, t0`);
     else aluOp(w);
   }
   return w.items.filter((item) => item.length > 0);

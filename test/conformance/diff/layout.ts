@@ -96,5 +96,8 @@ export const D = {
 
 /** mstatus bits that are architecturally defined for RV64 without the H extension. */
 export const MSTATUS_DEFINED = 0x8000_003f_007f_ffean;
-/** mip bits that software can write and that no timer drives (SSIP, STIP, SEIP). */
-export const MIP_SOFTWARE = 0x222n;
+/**
+ * mip bits that M-mode software can write and that no timer drives: SSIP,
+ * STIP, SEIP and (kept by QEMU 7.2 even with H off) VSSIP, VSTIP, VSEIP, LCOFIP.
+ */
+export const MIP_SOFTWARE = 0x2666n;
