@@ -10,9 +10,8 @@ const SAFE = 2 ** 53;
 const PAGE_FAULT = [12, 13, 15] as const;
 const ACCESS_FAULT = [1, 5, 7] as const;
 
-function privIndex(priv: number): number {
-  return priv === PRIV_M ? 2 : priv;
-}
+/** TLB sets per access kind: one per privilege encoding 0..3 (MPRV may select the reserved 2). */
+const PRIV_SETS = 4;
 
 /**
  * A hart's view of memory for the interpreter: software TLBs in front of the
@@ -45,7 +44,7 @@ export class HartMemory {
     this.mmu = new Mmu(hart, bus);
     this.ram = bus.ram;
     this.view = bus.ram.view;
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 3 * PRIV_SETS; i++) {
       this.tags.push(new Float64Array(TLB_SIZE).fill(NaN));
       this.addends.push(new Float64Array(TLB_SIZE));
     }
@@ -58,11 +57,11 @@ export class HartMemory {
 
   /** Re-select the current TLBs after a privilege or MPRV/MPP change. */
   selectTlbs(): void {
-    const p = privIndex(this.mmu.dataPrivilege());
-    this.loadTag = this.tags[3 * Access.LOAD + p]!;
-    this.loadAdd = this.addends[3 * Access.LOAD + p]!;
-    this.storeTag = this.tags[3 * Access.STORE + p]!;
-    this.storeAdd = this.addends[3 * Access.STORE + p]!;
+    const p = this.mmu.dataPrivilege();
+    this.loadTag = this.tags[PRIV_SETS * Access.LOAD + p]!;
+    this.loadAdd = this.addends[PRIV_SETS * Access.LOAD + p]!;
+    this.storeTag = this.tags[PRIV_SETS * Access.STORE + p]!;
+    this.storeAdd = this.addends[PRIV_SETS * Access.STORE + p]!;
   }
 
   /** Drop every cached translation. */
