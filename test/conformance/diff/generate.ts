@@ -47,8 +47,9 @@ function baseSetup(rng: Prng, priv: Priv, fpOn: boolean): CaseSetup {
 }
 
 /**
- * Random trap delegation, TVM/TW/TSR and interrupt enables for the trap and
- * privilege categories; TSR only without delegation (the S handler returns
+ * Random trap delegation, TVM/TW/TSR, interrupt enables and pending
+ * software interrupts (taken right after the entry `mret` when enabled) for
+ * the trap and privilege categories; TSR only without delegation (the S handler returns
  * with `sret`); MPRV only for bodies that start in M mode (QEMU 7.2
  * does not clear it on an `mret` to S or U, see quirks.ts).
  */
@@ -61,7 +62,9 @@ function privilegedSetup(rng: Prng, setup: CaseSetup): void {
     if (rng.chance(0.25)) setup.mstatus |= bit;
   }
   if (setup.medeleg === 0n && setup.mideleg === 0n && rng.chance(0.5)) setup.mstatus |= MSTATUS.TSR;
-  if (rng.chance(0.3)) setup.mie = rng.next64() & 0x266en;
+  if (rng.chance(0.6)) setup.mie = rng.next64() & 0x266en;
+  if (rng.chance(0.2)) setup.mip = rng.next64() & 0x2666n;
+  if (rng.chance(0.3)) setup.mstatus |= MSTATUS.MIE;
   if (((setup.mstatus >> 11n) & 3n) === 3n && rng.chance(0.25)) setup.mstatus |= MSTATUS.MPRV;
 }
 

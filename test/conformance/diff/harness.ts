@@ -64,7 +64,12 @@ export const FIXED_DUMP_FIELDS = DUMP_FIELDS.length - 3 * (M_LOG + S_LOG);
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 const T_REGS = ['t0', 't1', 't2', 't3', 't4'];
 
-/** Machine-mode trap handler: count, hash, record, then skip or finish the case. */
+/**
+ * Machine-mode trap handler: count, hash, record, then skip the instruction
+ * or finish the case. A fetch fault resumes at `ra` (the generator's fetch
+ * tests are `jalr ra, ...`) when `ra` lies in the case's body, else at the
+ * exit `ecall`: never in data.
+ */
 function machineHandler(): string[] {
   return [
     'm_trap:',
@@ -107,6 +112,12 @@ function machineHandler(): string[] {
     '  mret',
     'm_fetch_fault:',
     '  andi t1, ra, -2',
+    `  ld t3, ${H.bodyPc}(gp)`,
+    `  ld t4, ${H.exitPc}(gp)`,
+    '  bltu t1, t3, m_fetch_outside',
+    '  bleu t1, t4, m_resume',
+    'm_fetch_outside:',
+    '  mv t1, t4',
     '  j m_resume',
     'm_interrupt:',
     `  li t3, ${hex(MIP_SOFTWARE)}`,
@@ -166,6 +177,12 @@ function supervisorHandler(): string[] {
     '  sret',
     's_fetch_fault:',
     '  andi t1, ra, -2',
+    `  ld t3, ${H.bodyPc}(gp)`,
+    `  ld t4, ${H.exitPc}(gp)`,
+    '  bltu t1, t3, s_fetch_outside',
+    '  bleu t1, t4, s_resume',
+    's_fetch_outside:',
+    '  mv t1, t4',
     '  j s_resume',
     's_interrupt:',
     '  csrci sip, 2',
@@ -175,7 +192,11 @@ function supervisorHandler(): string[] {
   ];
 }
 
-/** `case_enter`: a0 = descriptor, a1 = body, a2 = exit pc, a3 = next case. Ends in `mret` to the body. */
+/**
+ * `case_enter`: a0 = descriptor, a1 = body, a2 = exit pc, a3 = next case.
+ * Ends in `mret` to the body. The descriptor's MIE travels in MPIE (MIE stays
+ * clear until the `mret`), so a pending interrupt is never taken in here.
+ */
 function caseEnter(): string[] {
   const xLoads: string[] = [];
   for (let r = 1; r <= 30; r++) if (r !== 3) xLoads.push(`  ld x${r}, ${D.x + 8 * (r - 1)}(x31)`);
@@ -201,6 +222,7 @@ function caseEnter(): string[] {
     '  sd zero, 0(t1)',
     '  addi t1, t1, 8',
     '  bltu t1, t2, enter_clear',
+    `  sd a1, ${H.bodyPc}(gp)`,
     `  sd a2, ${H.exitPc}(gp)`,
     `  sd a3, ${H.next}(gp)`,
     `  sd a0, ${H.desc}(gp)`,
@@ -253,6 +275,11 @@ function caseEnter(): string[] {
     '  sfence.vma',
     '  csrw mepc, a1',
     `  ld t0, ${D.mstatus}(a0)`,
+    '  andi t1, t0, 8',
+    '  slli t1, t1, 4',
+    '  li t2, -137',
+    '  and t0, t0, t2',
+    '  or t0, t0, t1',
     '  csrw mstatus, t0',
     '  mv x31, a0',
     ...xLoads,

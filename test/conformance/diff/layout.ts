@@ -57,6 +57,8 @@ export const H = {
   /** Five saves for the S-mode handler's temporaries. */
   sSave: 648,
   desc: 688,
+  /** First byte of the running case's body (fetch faults resume at `ra` only inside the body). */
+  bodyPc: 696,
   /** The first `M_LOG` M-mode traps as (cause, epc, tval) triples. */
   mLog: 704,
   /** The first `S_LOG` S-mode traps as (cause, epc, tval) triples. */
