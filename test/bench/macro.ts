@@ -96,7 +96,7 @@ function rate(instructions: number | undefined, values: number[]): string {
 
 /** The results table, with notes on where the numbers come from and any problems seen. */
 export function formatMacroReport(rows: readonly MacroRow[]): string {
-  const header = ['guest', 'QEMU ms', 'dejavm ms', 'instructions', 'QEMU MIPS', 'dejavm MIPS', 'dejavm/QEMU'];
+  const header = ['guest', 'QEMU ms', 'dejavm ms', 'instructions', 'QEMU MIPS', 'dejavm MIPS', 'speed dejavm/QEMU'];
   const body = rows.map((row) => [
     row.guest,
     milliseconds(row.qemuMs),
@@ -104,10 +104,11 @@ export function formatMacroReport(rows: readonly MacroRow[]): string {
     row.instructions === undefined ? 'n/a' : `${row.instructions}`,
     rate(row.instructions, row.qemuMs),
     rate(row.instructions, row.dejavmMs),
-    row.dejavmMs.length === 0 ? 'n/a' : `${(median(row.dejavmMs) / median(row.qemuMs)).toFixed(1)}x`,
+    row.dejavmMs.length === 0 ? 'n/a' : `${(median(row.qemuMs) / median(row.dejavmMs)).toFixed(3)}x`,
   ]);
   const notes = [
     'Times are medians of whole-process wall times of correct runs; nothing is subtracted.',
+    'speed dejavm/QEMU = QEMU time / dejavm time for the same guest (1.0x = as fast as QEMU).',
     'The hello row is a near-empty guest: its QEMU time is QEMU\'s startup cost.',
     ...rows.map((row) => `${row.guest}: instructions from ${row.instructionSource}` +
       (row.instructionSource === 'QEMU icount' ? ' (_start to power_off)' : '')),
