@@ -38,16 +38,16 @@ const MTIP = 0x80n;
  * escape) and without access/page faults (the S handler could fault on
  * itself under a random satp); mstatus/sstatus without TSR (the S handler
  * returns with `sret`; only the setup sets TSR, and only without delegation).
- * For QEMU 7.2 deviations dejavm does not copy (see quirks.ts): mstatus and
- * sstatus without UXL/SXL/SBE/MBE/GVA/MPV (QEMU keeps a written UXL, GVA and
- * MPV with H off); mepc/sepc even (QEMU keeps bit 0). Everything QEMU 7.2
- * keeps and dejavm copies stays in: the H-extension medeleg bits 10, 11 and
- * 20-23, the VS/LCOFI bits of mideleg/mie/mip, all 64 bits of
- * mcounteren/scounteren, mstatus.VS.
+ * For QEMU 7.2 deviations dejavm does not copy (see README.md): mstatus and
+ * sstatus without UXL/SXL/SBE/MBE (QEMU keeps a written UXL, and it sticks);
+ * mepc/sepc even (QEMU keeps bit 0). Everything QEMU 7.2 keeps and dejavm
+ * copies stays in: the H-extension medeleg bits 10, 11 and 20-23, the
+ * VS/LCOFI bits of mideleg/mie/mip, all 64 bits of mcounteren/scounteren,
+ * mstatus VS, GVA and MPV.
  */
 const WRITE_MASKS: Readonly<Record<string, bigint>> = {
   mie: 0x266en, sie: 0x266en, medeleg: 0xf0_bfffn & ~(1n << 9n) & ~UNDELEGATED_FAULTS, mideleg: 0x2666n,
-  mstatus: ~0xff_0040_0000n, sstatus: ~0xff_0040_0000n, mepc: ~1n, sepc: ~1n, mip: 0x2666n, sip: 0x2666n,
+  mstatus: ~0x3f_0040_0000n, sstatus: ~0x3f_0040_0000n, mepc: ~1n, sepc: ~1n, mip: 0x2666n, sip: 0x2666n,
 };
 
 /**

@@ -44,7 +44,14 @@ const started = Date.now();
 console.log(`fuzz:diff: first seed ${firstSeed}, ${batchSize} programs per image`);
 for (let seed = firstSeed; !stopping && programs < limit; seed++) {
   const count = Math.min(batchSize, limit - programs);
-  const result = await diffBatch(seed, count, options);
+  let result;
+  try {
+    result = await diffBatch(seed, count, options);
+  } catch (error) {
+    mismatches++;
+    console.log(`ERROR seed=${seed}: ${(error as Error).message}`);
+    continue;
+  }
   programs += count;
   quirks += result.quirks;
   for (const difference of result.differences) {
