@@ -44,6 +44,7 @@ const started = Date.now();
 console.log(`fuzz:diff: first seed ${firstSeed}, ${batchSize} programs per image`);
 for (let seed = firstSeed; !stopping && programs < limit; seed++) {
   const count = Math.min(batchSize, limit - programs);
+  programs += count;
   let result;
   try {
     result = await diffBatch(seed, count, options);
@@ -52,7 +53,6 @@ for (let seed = firstSeed; !stopping && programs < limit; seed++) {
     console.log(`ERROR seed=${seed}: ${(error as Error).message}`);
     continue;
   }
-  programs += count;
   quirks += result.quirks;
   for (const difference of result.differences) {
     mismatches++;
