@@ -1,11 +1,12 @@
 import { Hart } from '../cpu/hart.js';
 import { Aclint, ACLINT_WINDOW_SIZE, type TimeSource } from '../devices/aclint.js';
 import type { FinishEvent } from '../devices/finish.js';
+import { GoldfishRtc, GOLDFISH_RTC_WINDOW_SIZE } from '../devices/goldfish-rtc.js';
 import { Htif, htifLayout } from '../devices/htif.js';
+import { Plic, plicWindowSize } from '../devices/plic.js';
 import { TestFinisher, TEST_FINISHER_WINDOW_SIZE } from '../devices/test-finisher.js';
 import { Uart16550, UART_WINDOW_SIZE } from '../devices/uart16550.js';
 import { Bus } from '../mem/bus.js';
-import type { IrqLine } from '../mem/device.js';
 import { Ram } from '../mem/ram.js';
 import { BootRom, MROM_BASE, MROM_SIZE } from './boot-rom.js';
 import { ImageError, isElf, parseElf } from './elf.js';
@@ -13,10 +14,18 @@ import { ImageError, isElf, parseElf } from './elf.js';
 /** The virt board's memory map (QEMU 7.2 `hw/riscv/virt.c`). */
 export const VIRT_MAP = {
   testFinisher: 0x100000,
+  rtc: 0x101000,
   aclint: 0x2000000,
+  plic: 0xc000000,
   uart0: 0x10000000,
   dram: 0x80000000,
 } as const;
+
+/** PLIC interrupt sources of the virt board's devices. */
+export const VIRT_IRQ = { uart0: 10, rtc: 11 } as const;
+
+/** Nanoseconds per ACLINT tick (10 MHz). */
+export const NS_PER_TICK = 100n;
 
 /** A guest image given to the machine: its bytes and a name for messages. */
 export interface GuestImage {
@@ -40,19 +49,23 @@ export interface VirtConfig {
   readonly onFinish: (event: FinishEvent) => void;
 }
 
-/** An interrupt line that goes nowhere until the PLIC exists (the UART's). */
-const unconnectedLine: IrqLine = { set: () => {} };
-
 /**
  * The `virt` board: harts, RAM, the mask ROM with QEMU's reset vector,
- * ACLINT, UART, test finisher, and the HTIF when the kernel defines `tohost`.
+ * ACLINT, PLIC, UART, Goldfish RTC, test finisher, and the HTIF when the
+ * kernel defines `tohost`.
+ *
+ * Devices see time only through `config.time` (ACLINT ticks); the UART and
+ * RTC get it in nanoseconds, the RTC counting from the Unix epoch at tick 0
+ * (virtual time has no wall clock to start from).
  */
 export class VirtMachine {
   readonly ram: Ram;
   readonly bus: Bus;
   readonly harts: Hart[] = [];
   readonly aclint: Aclint;
+  readonly plic: Plic;
   readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
   /** Entry point the reset vector jumps to. */
   readonly entry: bigint;
   /** ELF symbols of the kernel (empty for raw images). */
@@ -75,17 +88,39 @@ export class VirtMachine {
     this.bus.map(VIRT_MAP.testFinisher, TEST_FINISHER_WINDOW_SIZE, new TestFinisher(config.onFinish));
     this.aclint = new Aclint({ harts: this.harts, time: config.time });
     this.bus.map(VIRT_MAP.aclint, ACLINT_WINDOW_SIZE, this.aclint);
-    this.uart = new Uart16550({
-      irq: unconnectedLine,
-      output: config.console,
-      clock: () => config.time.now() * 100n,
-    });
+    this.plic = new Plic({ harts: this.harts });
+    this.bus.map(VIRT_MAP.plic, plicWindowSize(config.harts), this.plic);
+    const nanoseconds = (): bigint => config.time.now() * NS_PER_TICK;
+    this.uart = new Uart16550({ irq: this.plic.irqLine(VIRT_IRQ.uart0), output: config.console, clock: nanoseconds });
     this.bus.map(VIRT_MAP.uart0, UART_WINDOW_SIZE, this.uart);
+    this.rtc = new GoldfishRtc({ irq: this.plic.irqLine(VIRT_IRQ.rtc), clock: nanoseconds });
+    this.bus.map(VIRT_MAP.rtc, GOLDFISH_RTC_WINDOW_SIZE, this.rtc);
     const layout = htifLayout({ tohost: this.symbols.get('tohost'), fromhost: this.symbols.get('fromhost') });
     if (layout !== null) {
       const htif = new Htif({ layout, output: config.console, onFinish: config.onFinish });
       this.bus.map(Number(layout.base), layout.size, htif);
     }
+  }
+
+  /**
+   * The earliest time (in ACLINT ticks) at which a device has something to do
+   * (a timer compare, the UART's receive timeout, an RTC alarm), or null.
+   */
+  nextDeadline(): bigint | null {
+    let earliest = this.aclint.nextDeadline();
+    for (const ns of [this.uart.nextDeadline(), this.rtc.nextDeadline()]) {
+      if (ns === null) continue;
+      const ticks = (ns + NS_PER_TICK - 1n) / NS_PER_TICK;
+      if (earliest === null || ticks < earliest) earliest = ticks;
+    }
+    return earliest;
+  }
+
+  /** Let every time-driven device act on the current time. */
+  syncDevices(): void {
+    this.aclint.sync();
+    this.uart.sync();
+    this.rtc.sync();
   }
 
   private loadKernel(image: GuestImage): { entry: bigint; symbols: Map<string, bigint> } {

@@ -113,23 +113,22 @@ export class Vmm {
         allWaiting = false;
         const left = maxInstructions - hart.icount;
         if (left <= 0) continue;
-        const deadline = machine.aclint.nextDeadline();
+        const deadline = machine.nextDeadline();
         const untilTimer = deadline === null ? QUANTUM : this.clock.instructionsUntil(deadline);
         const budget = Math.min(QUANTUM, left, untilTimer);
         const exit = onRetire === undefined ? this.backend.run(hart, budget) : this.stepTraced(hart, budget, onRetire);
         if (exit === ExitReason.TRAP_LOOP) return this.trapLoop(hart);
         progressed = true;
-        machine.aclint.sync();
-        machine.uart.sync();
+        machine.syncDevices();
       }
       if (this.finish !== undefined) continue;
       if (allWaiting) {
-        const deadline = machine.aclint.nextDeadline();
+        const deadline = machine.nextDeadline();
         if (deadline === null) {
           return { reason: 'idle', exitCode: 1, message: 'all harts wait for an interrupt that can never come', instructions: this.instructions() };
         }
         this.clock.skipTo(deadline);
-        machine.aclint.sync();
+        machine.syncDevices();
         for (const hart of this.harts) hart.waiting = false;
         continue;
       }
