@@ -2,7 +2,11 @@
  * The device tree of QEMU 7.2's `virt` board (`qemu-system-riscv64 -M virt`,
  * default rv64 CPU, one socket, no AIA), rebuilt call for call in the order
  * of QEMU's `create_fdt` (hw/riscv/virt.c) and `virt_machine_done`, so that
- * the bytes equal QEMU's `dumpdtb` output except the `rng-seed` value.
+ * header, strings block, node and property order, name offsets and values all
+ * equal QEMU's `dumpdtb` output. Two things differ: the `rng-seed` value (see
+ * {@link FIXED_RNG_SEED}), and the alignment padding after property values,
+ * which is zero here but holds stale bytes in QEMU's (libfdt does not clear it
+ * when it moves data; no guest reads past a property's length).
  */
 import { FdtWriter } from './writer.js';
 
@@ -165,11 +169,22 @@ function addInterruptControllers(fdt: FdtWriter, intcPhandles: readonly number[]
   return plicPhandle;
 }
 
-function addSimpleDevice(fdt: FdtWriter, name: string, compatible: string, base: number, size: number, irq: number, plic: number): string {
+/** A `/soc` device with one register window and one PLIC interrupt, in QEMU's property order. */
+interface SocDevice {
+  name: string;
+  compatible: string;
+  base: number;
+  size: number;
+  irq: number;
+  clockFrequency?: number;
+}
+
+function addSocDevice(fdt: FdtWriter, device: SocDevice, plic: number): string {
+  const { name, compatible, base, size, irq, clockFrequency } = device;
   const node = fdt.addSubnode('/soc', `${name}@${base.toString(16)}`);
   fdt.setString(node, 'compatible', compatible);
   fdt.setCells(node, 'reg', reg(base, size));
-  if (name === 'serial') fdt.setCell(node, 'clock-frequency', UART_CLOCK_HZ);
+  if (clockFrequency !== undefined) fdt.setCell(node, 'clock-frequency', clockFrequency);
   fdt.setCell(node, 'interrupt-parent', plic);
   fdt.setCell(node, 'interrupts', irq);
   return node;
@@ -245,14 +260,14 @@ export function buildVirtFdt(config: VirtFdtConfig): Uint8Array {
 
   for (let index = 0; index < VIRTIO_COUNT; index++) {
     const base = VIRT_MEMORY.virtio.base + index * VIRT_MEMORY.virtio.size;
-    addSimpleDevice(fdt, 'virtio_mmio', 'virtio,mmio', base, VIRT_MEMORY.virtio.size, VIRTIO_IRQ + index, plic);
+    addSocDevice(fdt, { name: 'virtio_mmio', compatible: 'virtio,mmio', base, size: VIRT_MEMORY.virtio.size, irq: VIRTIO_IRQ + index }, plic);
   }
   addPcie(fdt, plic, config.memoryBytes);
   addResetDevices(fdt);
-  const serial = addSimpleDevice(fdt, 'serial', 'ns16550a', VIRT_MEMORY.uart0.base, VIRT_MEMORY.uart0.size, UART0_IRQ, plic);
+  const serial = addSocDevice(fdt, { name: 'serial', compatible: 'ns16550a', ...VIRT_MEMORY.uart0, irq: UART0_IRQ, clockFrequency: UART_CLOCK_HZ }, plic);
   fdt.addSubnode('/', 'chosen');
   fdt.setString('/chosen', 'stdout-path', serial);
-  addSimpleDevice(fdt, 'rtc', 'google,goldfish-rtc', VIRT_MEMORY.rtc.base, VIRT_MEMORY.rtc.size, RTC_IRQ, plic);
+  addSocDevice(fdt, { name: 'rtc', compatible: 'google,goldfish-rtc', ...VIRT_MEMORY.rtc, irq: RTC_IRQ }, plic);
 
   const flash = fdt.addSubnode('/', `flash@${VIRT_MEMORY.flash.base.toString(16)}`);
   const bankSize = VIRT_MEMORY.flash.size / 2;
