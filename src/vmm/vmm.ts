@@ -53,6 +53,8 @@ export class Vmm {
   readonly clock: VirtualClock;
   readonly backend: Interpreter;
   private finish: FinishEvent | undefined;
+  /** The hart whose slice is running, if any. */
+  private running: Hart | undefined;
   private readonly harts: Hart[];
 
   /** @throws ImageError when an image cannot be loaded. */
@@ -68,6 +70,16 @@ export class Vmm {
       onFinish: (event) => this.requestFinish(event),
     });
     hartList.push(...this.machine.harts);
+    // A device access can set or move a deadline (mtimecmp, an RTC alarm, the
+    // UART's receive timeout): end the slice after that instruction so the next
+    // budget is computed from the new deadlines.
+    this.machine.bus.afterAccess = () => {
+      const hart = this.running;
+      if (hart !== undefined) {
+        hart.stopRequest = true;
+        hart.interruptCheck = true;
+      }
+    };
     this.harts = this.machine.harts;
     this.clock = clock;
     this.backend = new Interpreter(this.machine.bus);
@@ -116,7 +128,9 @@ export class Vmm {
         const deadline = machine.nextDeadline();
         const untilTimer = deadline === null ? QUANTUM : this.clock.instructionsUntil(deadline);
         const budget = Math.min(QUANTUM, left, untilTimer);
+        this.running = hart;
         const exit = onRetire === undefined ? this.backend.run(hart, budget) : this.stepTraced(hart, budget, onRetire);
+        this.running = undefined;
         if (exit === ExitReason.TRAP_LOOP) return this.trapLoop(hart);
         progressed = true;
         machine.syncDevices();

@@ -126,6 +126,13 @@ export class HartMemory {
     return this.bus.mmioRead(region, paddr, size);
   }
 
+  /** Fetch a 16-bit instruction parcel from a device window (access fault if none). */
+  deviceFetch(paddr: number, vaddr: number): number {
+    const region = this.bus.findRegion(paddr, 2);
+    if (region === undefined) throw this.hart.trap.raise(ACCESS_FAULT[Access.FETCH], BigInt.asUintN(64, BigInt(vaddr)));
+    return Number(this.bus.fetchRead(region, paddr, 2));
+  }
+
   /** Write `size` bytes to a device at `paddr` (access fault if none). */
   deviceWrite(paddr: number, size: 1 | 2 | 4 | 8, value: bigint, vaddr: number): void {
     const region = this.bus.findRegion(paddr, size);

@@ -78,11 +78,12 @@ export class InterpHart {
   /** Handle a pending stop request or interrupt; an exit reason, or -1 to go on. */
   private attention(): number {
     const h = this.hart;
-    h.interruptCheck = false;
     if (h.stopRequest) {
+      // Leave interruptCheck set: the next run must still look for interrupts.
       h.stopRequest = false;
       return ExitReason.STOP;
     }
+    h.interruptCheck = false;
     const irq = pendingInterrupt(h);
     if (irq >= 0) {
       h.waiting = false;
@@ -141,7 +142,7 @@ export class InterpHart {
   private fetchParcel(paddr: number, vaddr: number): number {
     const offset = this.mem.ramOffset(paddr, 2);
     if (offset >= 0) return this.mem.view.getUint16(offset, true);
-    return Number(this.mem.deviceRead(paddr, 2, vaddr, Access.FETCH));
+    return this.mem.deviceFetch(paddr, vaddr);
   }
 
   /** Address `x[rs1] + imm` for a data access; faults exactly if no double holds it. */

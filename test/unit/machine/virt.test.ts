@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { TrapInfo } from '../../../src/cpu/trap.js';
+import { assemble } from '../../../src/isa/asm.js';
+import { Vmm } from '../../../src/vmm/vmm.js';
+
+/** Build a Vmm running `source` (assembled at 0x80000000) as a raw kernel. */
+function boot(source: string): { vmm: Vmm; traps: TrapInfo[]; console: number[] } {
+  const { bytes } = assemble(source, { origin: 0x80000000n });
+  const console: number[] = [];
+  const vmm = new Vmm({ kernel: { name: 'inline', bytes }, console: (b) => console.push(b) });
+  const traps: TrapInfo[] = [];
+  vmm.onTrap((info) => traps.push(info));
+  return { vmm, traps, console };
+}
+
+const POWER_OFF = `
+  li t0, 0x100000
+  li t1, 0x5555
+  sw t1, 0(t0)
+1: j 1b
+`;
+
+describe('virt board wiring', () => {
+  it('the UART raises its THRE interrupt through the PLIC as an M-mode external interrupt', () => {
+    const { vmm, traps } = boot(`
+      la t0, handler
+      csrw mtvec, t0
+      li t0, 0x0c000000      # PLIC
+      li t1, 1
+      sw t1, 40(t0)          # priority[10] = 1
+      li t2, 0x0c002000
+      li t1, 1 << 10
+      sw t1, 0(t2)           # context 0 (hart 0, M) enables source 10
+      li t2, 0x0c200000
+      sw zero, 0(t2)         # threshold 0
+      li t1, 1 << 11
+      csrs mie, t1           # MEIE
+      csrsi mstatus, 8       # MIE
+      li t0, 0x10000000
+      li t1, 2
+      sb t1, 1(t0)           # UART IER = ETBEI: THR is empty, so THRE fires
+    2: wfi
+      j 2b
+    handler:
+      li t2, 0x0c200004
+      lw a0, 0(t2)           # claim
+      ${POWER_OFF}
+    `);
+    const outcome = vmm.run(10_000);
+    expect(outcome.reason).toBe('pass');
+    expect(traps.map((t) => [t.interrupt, t.cause])).toEqual([[true, 11]]);
+    expect(vmm.machine.harts[0]!.getX(10)).toBe(10n);
+  });
+
+  it('the Goldfish RTC counts virtual nanoseconds from the epoch, 100 ns per ACLINT tick', () => {
+    const { vmm } = boot(`
+      li t1, 100
+    1: addi t1, t1, -1
+      bnez t1, 1b
+      li t0, 0x00101000
+      lw a0, 0(t0)           # TIME_LOW
+      lw a1, 4(t0)           # TIME_HIGH
+      li t0, 0x0200bff8
+      ld a2, 0(t0)           # mtime
+      ${POWER_OFF}
+    `);
+    expect(vmm.run(10_000).reason).toBe('pass');
+    const hart = vmm.machine.harts[0]!;
+    const rtcNs = (hart.getX(11) << 32n) | (hart.getX(10) & 0xffffffffn);
+    expect(rtcNs).toBeGreaterThan(0n);
+    expect(rtcNs % 100n).toBe(0n);
+    expect(hart.getX(12) - rtcNs / 100n).toBeLessThanOrEqual(1n);
+  });
+
+  it('a timer interrupt is taken exactly at its deadline on every run (deterministic icount)', () => {
+    const program = `
+      la t0, handler
+      csrw mtvec, t0
+      li t0, 0x0200bff8
+      ld t1, 0(t0)
+      addi t1, t1, 50
+      li t0, 0x02004000
+      sd t1, 0(t0)           # mtimecmp = now + 50 ticks
+      li t1, 1 << 7
+      csrs mie, t1
+      csrsi mstatus, 8
+    1: addi a0, a0, 1
+      j 1b
+    handler:
+      ${POWER_OFF}
+    `;
+    const runs = [boot(program), boot(program)].map(({ vmm, traps }) => {
+      vmm.run(1_000_000);
+      return traps.map((t) => [t.cause, t.icount]);
+    });
+    expect(runs[0]).toHaveLength(1);
+    expect(runs[0]![0]![0]).toBe(7);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+});
