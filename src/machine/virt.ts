@@ -10,6 +10,7 @@ import { Bus } from '../mem/bus.js';
 import { Ram } from '../mem/ram.js';
 import { BootRom, MROM_BASE, MROM_SIZE } from './boot-rom.js';
 import { ImageError, isElf, parseElf } from './elf.js';
+import { buildVirtFdt, QEMU_FDT_BUFFER_SIZE } from './fdt/virt-fdt.js';
 
 /** The virt board's memory map (QEMU 7.2 `hw/riscv/virt.c`). */
 export const VIRT_MAP = {
@@ -50,7 +51,8 @@ export interface VirtConfig {
 }
 
 /**
- * The `virt` board: harts, RAM, the mask ROM with QEMU's reset vector,
+ * The `virt` board: harts, RAM with the device tree QEMU would generate
+ * (placed where QEMU places it), the mask ROM with QEMU's reset vector,
  * ACLINT, PLIC, UART, Goldfish RTC, test finisher, and the HTIF when the
  * kernel defines `tohost`.
  *
@@ -83,8 +85,10 @@ export class VirtMachine {
     const loaded = this.loadKernel(config.kernel);
     this.entry = loaded.entry;
     this.symbols = loaded.symbols;
-    const fdtAddress = BigInt(fdtLoadAddress(this.ram));
-    this.bus.map(MROM_BASE, MROM_SIZE, new BootRom({ startAddress: this.entry, fdtAddress, nextAddress: this.entry }));
+    const fdt = buildVirtFdt({ memoryBytes: this.ram.size, harts: config.harts });
+    const fdtAddress = fdtLoadAddress(this.ram);
+    this.ram.load(fdtAddress, fdt);
+    this.bus.map(MROM_BASE, MROM_SIZE, new BootRom({ startAddress: this.entry, fdtAddress: BigInt(fdtAddress), nextAddress: this.entry }));
     this.bus.map(VIRT_MAP.testFinisher, TEST_FINISHER_WINDOW_SIZE, new TestFinisher(config.onFinish));
     this.aclint = new Aclint({ harts: this.harts, time: config.time });
     this.bus.map(VIRT_MAP.aclint, ACLINT_WINDOW_SIZE, this.aclint);
@@ -149,9 +153,9 @@ export class VirtMachine {
 
 /**
  * Where QEMU 7.2 puts the device tree: the highest 2 MiB-aligned address that
- * leaves room for it below the end of RAM (or below 3 GiB).
+ * leaves room for its 1 MiB build buffer below the end of RAM (or below 3 GiB).
  */
-export function fdtLoadAddress(ram: Ram, fdtSize = 0x2000): number {
+export function fdtLoadAddress(ram: Ram): number {
   const end = Math.min(ram.base + ram.size, 3 * 1024 * 1024 * 1024);
-  return Math.floor((end - fdtSize) / (2 * 1024 * 1024)) * 2 * 1024 * 1024;
+  return Math.floor((end - QEMU_FDT_BUFFER_SIZE) / (2 * 1024 * 1024)) * 2 * 1024 * 1024;
 }

@@ -72,11 +72,19 @@ const IRQ_M_SOFT = 3;
 const IRQ_M_TIMER = 7;
 const IRQ_S_EXT = 9;
 const IRQ_M_EXT = 11;
-const CPU_ISA = 'rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc';
+/**
+ * The ISA dejavm's harts implement, as QEMU 7.2 spells it for `-cpu rv64` with
+ * the extensions dejavm lacks switched off (see test/support/qemu-cpu.ts):
+ * advertising H, Zb*, Sstc or Zihintpause would invite guests to use them.
+ */
+const CPU_ISA = 'rv64imafdc_zicsr_zifencei';
 const CPU_MMU = 'riscv,sv48';
-/** QEMU's `riscv_pmu_generate_fdt_node` table for the default 16 counters. */
+/**
+ * QEMU's `riscv_pmu_generate_fdt_node` table with `pmu-num=0` (no programmable
+ * counters, as dejavm: its counter masks then come out as QEMU computes them).
+ */
 const PMU_EVENT_TO_COUNTERS = [
-  0x1, 0x1, 0x7fff9, 0x2, 0x2, 0x7fffc, 0x10019, 0x10019, 0x7fff8, 0x1001b, 0x1001b, 0x7fff8, 0x10021, 0x10021, 0x7fff8, 0, 0, 0, 0, 0,
+  0x1, 0x1, 0xfffffff9, 0x2, 0x2, 0xfffffffc, 0x10019, 0x10019, 0xfffffff8, 0x1001b, 0x1001b, 0xfffffff8, 0x10021, 0x10021, 0xfffffff8, 0, 0, 0, 0, 0,
 ];
 
 /** `[high, low]` cells of a 64-bit number. */

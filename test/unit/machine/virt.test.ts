@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrapInfo } from '../../../src/cpu/trap.js';
 import { assemble } from '../../../src/isa/asm.js';
+import { buildVirtFdt } from '../../../src/machine/fdt/virt-fdt.js';
 import { Vmm } from '../../../src/vmm/vmm.js';
 
 /** Build a Vmm running `source` (assembled at 0x80000000) as a raw kernel. */
@@ -50,6 +51,21 @@ describe('virt board wiring', () => {
     expect(outcome.reason).toBe('pass');
     expect(traps.map((t) => [t.interrupt, t.cause])).toEqual([[true, 11]]);
     expect(vmm.machine.harts[0]!.getX(10)).toBe(10n);
+  });
+
+  it('hands the guest the device tree in a1, as QEMU\'s reset vector does', () => {
+    const { vmm } = boot(`
+      lwu a2, 0(a1)          # FDT magic, big-endian
+      lwu a3, 4(a1)          # totalsize
+      ${POWER_OFF}
+    `);
+    expect(vmm.run(10_000).reason).toBe('pass');
+    const hart = vmm.machine.harts[0]!;
+    expect(hart.getX(11)).toBe(0x87e00000n);
+    expect(hart.getX(12)).toBe(0xedfe0dd0n);
+    const totalSize = Number(hart.getX(13));
+    const swapped = ((totalSize & 0xff) << 24 | (totalSize & 0xff00) << 8 | (totalSize >>> 8) & 0xff00 | totalSize >>> 24) >>> 0;
+    expect(swapped).toBe(buildVirtFdt({ memoryBytes: 128 * 1024 * 1024, harts: 1 }).length);
   });
 
   it('the Goldfish RTC counts virtual nanoseconds from the epoch, 100 ns per ACLINT tick', () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildVirtFdt, FIXED_RNG_SEED, qemuInitrdStart, type VirtFdtConfig } from '../../../../src/machine/fdt/virt-fdt.js';
 import { hostToolAvailable, QEMU, shouldRunWith, skipNote } from '../../../guests/host-tools.js';
 import { cellsOf, type DtbNode, findNode, parseDtb, stringsOf } from './dtb-parser.js';
+import { QEMU_CPU } from '../../../support/qemu-cpu.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -53,7 +54,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 function qemuDtb(board: BoardCase, index: number): Uint8Array {
   const { config } = board;
   const dtbPath = join(workDir, `qemu-${index}.dtb`);
-  const args = ['-M', `virt,dumpdtb=${dtbPath}`, '-m', `${config.memoryBytes / MiB}M`, '-smp', String(config.harts), '-nographic', '-monitor', 'none'];
+  const args = ['-M', `virt,dumpdtb=${dtbPath}`, '-cpu', QEMU_CPU, '-m', `${config.memoryBytes / MiB}M`, '-smp', String(config.harts), '-nographic', '-monitor', 'none'];
   if (config.bootargs !== undefined || config.initrd !== undefined) {
     const kernel = join(workDir, 'kernel.bin');
     writeFileSync(kernel, new Uint8Array(4096));
