@@ -8,7 +8,7 @@ import { UsageError } from './errors.js';
 export const EXIT_LIMIT = 124;
 
 interface RunArgs {
-  kernel: string;
+  kernel?: string;
   bios: string;
   memory: string;
   'max-insns'?: number;
@@ -47,24 +47,26 @@ export function registerRun(cli: Argv): Argv {
     'run',
     'Run a guest on the virt board (exit status = the guest\'s exit code)',
     (y) => y
-      .option('kernel', { type: 'string', demandOption: true, describe: 'kernel image: ELF, or raw (loaded at the start of RAM)' })
-      .option('bios', { type: 'string', default: 'none', describe: 'firmware: none (start the kernel in M-mode)' })
+      .option('kernel', { type: 'string', describe: 'kernel image: ELF, or raw (at the start of RAM, or 2 MiB-aligned after the firmware)' })
+      .option('bios', { type: 'string', default: 'none', describe: 'firmware: none (start the kernel in M-mode) or FILE (ELF, or raw at 0x80000000)' })
       .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
       .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` })
       .option('trace-insns', { type: 'boolean', default: false, describe: 'print each retired instruction on stderr: hart icount pc bits disassembly' })
       .option('stats', { type: 'boolean', default: false, describe: 'print instruction count, time and MIPS on stderr at the end' }) as unknown as Argv<RunArgs>,
     (args) => {
-      if (args.bios !== 'none') throw new UsageError(`--bios ${args.bios}: only 'none' is supported so far`);
+      if (args.bios === 'none' && args.kernel === undefined) throw new UsageError('give --kernel FILE, or --bios FILE');
       const maxInsns = args['max-insns'];
       if (maxInsns !== undefined && (!Number.isSafeInteger(maxInsns) || maxInsns < 0)) {
         throw new UsageError(`--max-insns: '${maxInsns}' is not a whole number of instructions`);
       }
-      const kernel = { name: args.kernel, bytes: readImage(args.kernel, '--kernel') };
+      const kernel = args.kernel === undefined ? undefined : { name: args.kernel, bytes: readImage(args.kernel, '--kernel') };
+      const bios = args.bios === 'none' ? undefined : { name: args.bios, bytes: readImage(args.bios, '--bios') };
       const out: number[] = [];
       const flush = (): void => {
         if (out.length > 0) process.stdout.write(Uint8Array.from(out.splice(0)));
       };
       const vmm = new Vmm({
+        bios,
         kernel,
         memoryMiB: parseMemoryMiB(args.memory),
         console: (byte) => {

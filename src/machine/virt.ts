@@ -6,6 +6,7 @@ import { Htif, htifLayout } from '../devices/htif.js';
 import { Plic, plicWindowSize } from '../devices/plic.js';
 import { TestFinisher, TEST_FINISHER_WINDOW_SIZE } from '../devices/test-finisher.js';
 import { Uart16550, UART_WINDOW_SIZE } from '../devices/uart16550.js';
+import { EmptyVirtioTransport, VIRTIO_MMIO_WINDOW_SIZE } from '../devices/virtio/empty-transport.js';
 import { Bus } from '../mem/bus.js';
 import { Ram } from '../mem/ram.js';
 import { BootRom, MROM_BASE, MROM_SIZE } from './boot-rom.js';
@@ -19,11 +20,35 @@ export const VIRT_MAP = {
   aclint: 0x2000000,
   plic: 0xc000000,
   uart0: 0x10000000,
+  virtio: 0x10001000,
   dram: 0x80000000,
 } as const;
 
+/** Number of virtio-mmio transports on the board (QEMU's VIRTIO_COUNT). */
+export const VIRTIO_COUNT = 8;
+
 /** PLIC interrupt sources of the virt board's devices. */
 export const VIRT_IRQ = { uart0: 10, rtc: 11 } as const;
+
+/** Where QEMU puts a raw kernel after firmware: the next 2 MiB boundary (RV64). */
+const KERNEL_ALIGNMENT = 2 * 1024 * 1024;
+
+/** An image in RAM: where it lies, where it starts, its symbols. */
+interface LoadedImage {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly entry: bigint;
+  readonly symbols: Map<string, bigint>;
+}
+
+function alignUp(value: number, alignment: number): number {
+  return Math.ceil(value / alignment) * alignment;
+}
+
+function hexRange(start: number, end: number): string {
+  return `0x${start.toString(16)}-0x${end.toString(16)}`;
+}
 
 /** Nanoseconds per ACLINT tick (10 MHz). */
 export const NS_PER_TICK = 100n;
@@ -40,8 +65,16 @@ export interface VirtConfig {
   readonly memoryMiB: number;
   /** Number of harts. */
   readonly harts: number;
-  /** The kernel image (ELF, or raw placed at the start of RAM). */
-  readonly kernel: GuestImage;
+  /**
+   * Firmware started by the reset vector (QEMU's `-bios FILE`): ELF, or raw at
+   * the start of RAM. Without it, the reset vector jumps to the kernel.
+   */
+  readonly bios?: GuestImage;
+  /**
+   * The kernel image (ELF, or raw: at the start of RAM without firmware, else at
+   * the first 2 MiB boundary after the firmware, as QEMU places it).
+   */
+  readonly kernel?: GuestImage;
   /** Console output (UART and HTIF), one byte at a time. */
   readonly console: (byte: number) => void;
   /** The deterministic clock, in ACLINT ticks (10 MHz). */
@@ -53,8 +86,8 @@ export interface VirtConfig {
 /**
  * The `virt` board: harts, RAM with the device tree QEMU would generate
  * (placed where QEMU places it), the mask ROM with QEMU's reset vector,
- * ACLINT, PLIC, UART, Goldfish RTC, test finisher, and the HTIF when the
- * kernel defines `tohost`.
+ * ACLINT, PLIC, UART, Goldfish RTC, test finisher, eight empty virtio-mmio
+ * slots, and the HTIF when the kernel defines `tohost`.
  *
  * Devices see time only through `config.time` (ACLINT ticks); the UART and
  * RTC get it in nanoseconds, the RTC counting from the Unix epoch at tick 0
@@ -82,13 +115,19 @@ export class VirtMachine {
       hart.pc = MROM_BASE;
       this.harts.push(hart);
     }
-    const loaded = this.loadKernel(config.kernel);
-    this.entry = loaded.entry;
-    this.symbols = loaded.symbols;
+    const loaded: LoadedImage[] = [];
+    const firmware = config.bios === undefined ? undefined : this.loadImage(config.bios, this.ram.base, loaded);
+    const kernelAddress = firmware === undefined ? this.ram.base : alignUp(firmware.end, KERNEL_ALIGNMENT);
+    const kernel = config.kernel === undefined ? undefined : this.loadImage(config.kernel, kernelAddress, loaded);
+    const first = firmware ?? kernel;
+    if (first === undefined) throw new ImageError('(none)', 'give a kernel or a firmware image');
+    this.entry = first.entry;
+    this.symbols = new Map([...(firmware?.symbols ?? []), ...(kernel?.symbols ?? [])]);
     const fdt = buildVirtFdt({ memoryBytes: this.ram.size, harts: config.harts });
     const fdtAddress = fdtLoadAddress(this.ram);
     this.ram.load(fdtAddress, fdt);
-    this.bus.map(MROM_BASE, MROM_SIZE, new BootRom({ startAddress: this.entry, fdtAddress: BigInt(fdtAddress), nextAddress: this.entry }));
+    const nextAddress = kernel?.entry ?? 0n;
+    this.bus.map(MROM_BASE, MROM_SIZE, new BootRom({ startAddress: this.entry, fdtAddress: BigInt(fdtAddress), nextAddress }));
     this.bus.map(VIRT_MAP.testFinisher, TEST_FINISHER_WINDOW_SIZE, new TestFinisher(config.onFinish));
     this.aclint = new Aclint({ harts: this.harts, time: config.time });
     this.bus.map(VIRT_MAP.aclint, ACLINT_WINDOW_SIZE, this.aclint);
@@ -99,6 +138,10 @@ export class VirtMachine {
     this.bus.map(VIRT_MAP.uart0, UART_WINDOW_SIZE, this.uart);
     this.rtc = new GoldfishRtc({ irq: this.plic.irqLine(VIRT_IRQ.rtc), clock: nanoseconds });
     this.bus.map(VIRT_MAP.rtc, GOLDFISH_RTC_WINDOW_SIZE, this.rtc);
+    for (let slot = 0; slot < VIRTIO_COUNT; slot++) {
+      const base = VIRT_MAP.virtio + slot * VIRTIO_MMIO_WINDOW_SIZE;
+      this.bus.map(base, VIRTIO_MMIO_WINDOW_SIZE, new EmptyVirtioTransport(`virtio${slot}`));
+    }
     const layout = htifLayout({ tohost: this.symbols.get('tohost'), fromhost: this.symbols.get('fromhost') });
     if (layout !== null) {
       const htif = new Htif({ layout, output: config.console, onFinish: config.onFinish });
@@ -127,28 +170,45 @@ export class VirtMachine {
     this.rtc.sync();
   }
 
-  private loadKernel(image: GuestImage): { entry: bigint; symbols: Map<string, bigint> } {
+  /**
+   * Load an ELF at its physical addresses, or a raw image at `rawAddress`,
+   * refusing images outside RAM or overlapping one loaded before.
+   */
+  private loadImage(image: GuestImage, rawAddress: number, loaded: LoadedImage[]): LoadedImage {
     const ram = this.ram;
-    if (!isElf(image.bytes)) {
+    const pieces: Array<{ start: number; data: Uint8Array; size: number }> = [];
+    let entry: bigint;
+    let symbols = new Map<string, bigint>();
+    if (isElf(image.bytes)) {
+      const elf = parseElf(image.bytes, image.name);
+      for (const segment of elf.segments) pieces.push({ start: Number(segment.paddr), data: segment.data, size: Number(segment.memsz) });
+      entry = elf.entry;
+      symbols = elf.symbols;
+    } else {
       if (image.bytes.length === 0) throw new ImageError(image.name, 'the file is empty');
-      if (image.bytes.length > ram.size) {
-        throw new ImageError(image.name, `raw image of ${image.bytes.length} bytes does not fit in ${ram.size >> 20} MiB of RAM`);
-      }
-      ram.load(ram.base, image.bytes);
-      return { entry: BigInt(ram.base), symbols: new Map() };
+      pieces.push({ start: rawAddress, data: image.bytes, size: image.bytes.length });
+      entry = BigInt(rawAddress);
     }
-    const elf = parseElf(image.bytes, image.name);
-    for (const segment of elf.segments) {
-      const start = Number(segment.paddr);
-      const size = Number(segment.memsz);
-      if (!ram.contains(start, size)) {
-        const end = segment.paddr + segment.memsz;
-        throw new ImageError(image.name, `segment at 0x${segment.paddr.toString(16)}-0x${end.toString(16)} lies outside RAM (0x${ram.base.toString(16)}-0x${(ram.base + ram.size).toString(16)})`);
+    let end = 0;
+    for (const piece of pieces) {
+      const pieceEnd = piece.start + piece.size;
+      if (!ram.contains(piece.start, piece.size)) {
+        throw new ImageError(image.name, `${hexRange(piece.start, pieceEnd)} (${piece.size} bytes) does not fit in RAM ${hexRange(ram.base, ram.base + ram.size)}`);
       }
-      ram.load(start, segment.data);
+      for (const other of loaded) {
+        if (piece.start < other.end && pieceEnd > other.start) {
+          throw new ImageError(image.name, `${hexRange(piece.start, pieceEnd)} overlaps ${other.name} at ${hexRange(other.start, other.end)}`);
+        }
+      }
+      end = Math.max(end, pieceEnd);
     }
-    return { entry: elf.entry, symbols: elf.symbols };
+    for (const piece of pieces) ram.load(piece.start, piece.data);
+    const start = Math.min(...pieces.map((p) => p.start));
+    const result = { name: image.name, start, end, entry, symbols };
+    loaded.push(result);
+    return result;
   }
+
 }
 
 /**

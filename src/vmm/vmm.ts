@@ -36,7 +36,9 @@ export interface RetiredInstruction {
 
 /** What to build and run. */
 export interface VmmConfig {
-  readonly kernel: GuestImage;
+  /** Firmware (QEMU's `-bios FILE`); none when absent. */
+  readonly bios?: GuestImage;
+  readonly kernel?: GuestImage;
   readonly memoryMiB?: number;
   readonly harts?: number;
   /** Console output bytes. */
@@ -64,6 +66,7 @@ export class Vmm {
     this.machine = new VirtMachine({
       memoryMiB: config.memoryMiB ?? 128,
       harts: config.harts ?? 1,
+      bios: config.bios,
       kernel: config.kernel,
       console: config.console,
       time: clock,
