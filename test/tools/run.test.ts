@@ -57,7 +57,9 @@ describe('deja run', () => {
     [['run', '--kernel', empty], /^deja: .*empty\.bin: the file is empty\n$/],
     [['run', '--kernel', '/bin/ls'], /^deja: \/bin\/ls: .*\n$/],
     [['run', '--kernel', join(GUESTS, 'hello.elf'), '-m', 'lots'], /^deja: --memory: 'lots' is not a size/],
-    [['run', '--kernel', join(GUESTS, 'hello.elf'), '--bios', 'opensbi.bin'], /^deja: --bios opensbi\.bin: only 'none'/],
+    [['run', '--kernel', join(GUESTS, 'hello.elf'), '--bios', 'opensbi.bin'], /^deja: --bios opensbi\.bin: cannot read: no such file\n$/],
+    [['run', '--bios', join(GUESTS, 'htif-pass.elf'), '--kernel', join(GUESTS, 'hello.elf')], /^deja: .*hello\.elf: 0x80000000-0x[0-9a-f]+ overlaps .*htif-pass\.elf at 0x80000000-0x[0-9a-f]+\n$/],
+    [['run'], /^deja: give --kernel FILE, or --bios FILE\n$/],
     [['run', '--kernel', join(GUESTS, 'hello.elf'), '--frobnicate'], /^deja: Unknown argument: frobnicate\n$/],
     [['frob'], /^deja: Unknown argument: frob\n$/],
   ])('bad input %j gets one line and exit status 2', (args, message) => {
