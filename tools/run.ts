@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { disassemble } from '../src/isa/disasm.js';
 import { Vmm, type RetiredInstruction } from '../src/vmm/vmm.js';
@@ -36,6 +36,23 @@ export function readImage(path: string, flag: string): Uint8Array {
   }
 }
 
+/**
+ * Write guest console bytes to stdout synchronously (the run loop never yields
+ * to the event loop); a reader that went away (`| head`) ends the run quietly.
+ */
+function writeConsole(bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += writeSync(1, bytes, written);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(0);
+      if (code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 function formatRetired(insn: RetiredInstruction): string {
   const raw = insn.len === 2 ? insn.raw.toString(16).padStart(4, '0') : (insn.raw >>> 0).toString(16).padStart(8, '0');
   return `${insn.hart} ${insn.icount} 0x${insn.pc.toString(16).padStart(16, '0')} ${raw.padStart(8)} ${disassemble(insn.raw, insn.pc)}\n`;
@@ -63,7 +80,7 @@ export function registerRun(cli: Argv): Argv {
       const bios = args.bios === 'none' ? undefined : { name: args.bios, bytes: readImage(args.bios, '--bios') };
       const out: number[] = [];
       const flush = (): void => {
-        if (out.length > 0) process.stdout.write(Uint8Array.from(out.splice(0)));
+        if (out.length > 0) writeConsole(Uint8Array.from(out.splice(0)));
       };
       const vmm = new Vmm({
         bios,

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { assemble } from '../../src/isa/asm.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DEJA = join(ROOT, 'bin', 'deja.js');
@@ -45,6 +46,23 @@ describe('deja run', () => {
   });
 
   const scratch = mkdtempSync(join(tmpdir(), 'deja-cli-'));
+
+  it('ends quietly with status 0 when its reader goes away (deja run | head)', async () => {
+    const forever = join(scratch, 'forever.bin');
+    writeFileSync(forever, assemble(`
+      li t0, 0x10000000
+      li t1, 'x'
+    1: sb t1, 0(t0)
+      j 1b
+    `, { origin: 0x80000000n }).bytes);
+    const child = spawn(process.execPath, [DEJA, 'run', '--kernel', forever], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+  });
   const elf32 = join(scratch, 'elf32.bin');
   writeFileSync(elf32, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0, ...new Array(56).fill(0)]));
   const empty = join(scratch, 'empty.bin');
