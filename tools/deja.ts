@@ -4,9 +4,26 @@ import { ImageError } from '../src/machine/elf.js';
 import { exitWithError, UsageError } from './errors.js';
 import { registerRun } from './run.js';
 
+/**
+ * yargs reads a lone `-` as a positional argument; `--input -` (standard
+ * input, as QEMU users write it) is turned into `--input=-` first.
+ */
+function joinDashValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--input' && args[i + 1] === '-') {
+      joined.push('--input=-');
+      i++;
+    } else {
+      joined.push(args[i]!);
+    }
+  }
+  return joined;
+}
+
 /** The `deja` command line: one subcommand per verb, each in its own file. */
 async function main(): Promise<void> {
-  let cli = yargs(hideBin(process.argv))
+  let cli = yargs(joinDashValues(hideBin(process.argv)))
     .scriptName('deja')
     .strict()
     .demandCommand(1, 'give a command (see deja --help)')

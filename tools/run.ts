@@ -9,6 +9,7 @@ export const EXIT_LIMIT = 124;
 
 interface RunArgs {
   kernel?: string;
+  input?: string;
   bios: string;
   memory: string;
   'max-insns'?: number;
@@ -53,6 +54,15 @@ function writeConsole(bytes: Uint8Array): void {
   }
 }
 
+/** Console input from a file, or all of standard input for `-` (a terminal is refused). */
+function readInput(path: string): Uint8Array {
+  if (path !== '-') return readImage(path, '--input');
+  if (process.stdin.isTTY) {
+    throw new UsageError('--input -: standard input is a terminal; pipe the input in, or give a file (interactive consoles are not supported yet)');
+  }
+  return new Uint8Array(readFileSync(0));
+}
+
 function formatRetired(insn: RetiredInstruction): string {
   const raw = insn.len === 2 ? insn.raw.toString(16).padStart(4, '0') : (insn.raw >>> 0).toString(16).padStart(8, '0');
   return `${insn.hart} ${insn.icount} 0x${insn.pc.toString(16).padStart(16, '0')} ${raw.padStart(8)} ${disassemble(insn.raw, insn.pc)}\n`;
@@ -66,6 +76,7 @@ export function registerRun(cli: Argv): Argv {
     (y) => y
       .option('kernel', { type: 'string', describe: 'kernel image: ELF, or raw (at the start of RAM, or 2 MiB-aligned after the firmware)' })
       .option('bios', { type: 'string', default: 'none', describe: 'firmware: none (start the kernel in M-mode) or FILE (ELF, or raw at 0x80000000)' })
+      .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run)' })
       .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
       .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` })
       .option('trace-insns', { type: 'boolean', default: false, describe: 'print each retired instruction on stderr: hart icount pc bits disassembly' })
@@ -78,6 +89,7 @@ export function registerRun(cli: Argv): Argv {
       }
       const kernel = args.kernel === undefined ? undefined : { name: args.kernel, bytes: readImage(args.kernel, '--kernel') };
       const bios = args.bios === 'none' ? undefined : { name: args.bios, bytes: readImage(args.bios, '--bios') };
+      const input = args.input === undefined ? undefined : readInput(args.input);
       const out: number[] = [];
       const flush = (): void => {
         if (out.length > 0) writeConsole(Uint8Array.from(out.splice(0)));
@@ -85,6 +97,7 @@ export function registerRun(cli: Argv): Argv {
       const vmm = new Vmm({
         bios,
         kernel,
+        input,
         memoryMiB: parseMemoryMiB(args.memory),
         console: (byte) => {
           out.push(byte);

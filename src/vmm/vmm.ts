@@ -43,6 +43,11 @@ export interface VmmConfig {
   readonly harts?: number;
   /** Console output bytes. */
   readonly console: (byte: number) => void;
+  /**
+   * Console input known before the run (a file): queued in the UART, which
+   * takes it as the guest reads, so the run stays deterministic.
+   */
+  readonly input?: Uint8Array;
 }
 
 /**
@@ -86,6 +91,7 @@ export class Vmm {
     this.harts = this.machine.harts;
     this.clock = clock;
     this.backend = new Interpreter(this.machine.bus);
+    if (config.input !== undefined && config.input.length > 0) this.machine.uart.pushInput(config.input);
     for (const hart of this.harts) {
       this.backend.forHart(hart).csr.readTime = () => this.machine.aclint.mtime();
     }

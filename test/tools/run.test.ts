@@ -47,6 +47,36 @@ describe('deja run', () => {
 
   const scratch = mkdtempSync(join(tmpdir(), 'deja-cli-'));
 
+  const echo = join(scratch, 'echo.bin');
+  writeFileSync(echo, assemble(`
+      li t0, 0x10000000
+    1: lbu t1, 5(t0)         # LSR
+      andi t1, t1, 1         # data ready?
+      beqz t1, 1b
+      lbu t2, 0(t0)          # RBR
+      sb t2, 0(t0)           # echo to THR
+      li t3, '\\n'
+      bne t2, t3, 1b
+      li t0, 0x100000
+      li t1, 0x5555
+      sw t1, 0(t0)
+    2: j 2b
+  `, { origin: 0x80000000n }).bytes);
+
+  it('--input FILE feeds the UART; the guest echoes it', () => {
+    const input = join(scratch, 'input.txt');
+    writeFileSync(input, 'typed line\nnot read\n');
+    const result = deja('run', '--kernel', echo, '--input', input);
+    expect(result.stdout).toBe('typed line\n');
+    expect(result.status).toBe(0);
+  });
+
+  it('--input - reads standard input', () => {
+    const result = spawnSync(process.execPath, [DEJA, 'run', '--kernel', echo, '--input', '-'], { input: 'from a pipe\n', encoding: 'utf8' });
+    expect(result.stdout).toBe('from a pipe\n');
+    expect(result.status).toBe(0);
+  });
+
   it('ends quietly with status 0 when its reader goes away (deja run | head)', async () => {
     const forever = join(scratch, 'forever.bin');
     writeFileSync(forever, assemble(`
