@@ -168,7 +168,7 @@ export class Pflash01 implements MmioDevice {
   }
 
   private readWord(offset: number, width: 1 | 2 | 4): bigint {
-    const mask = (1 << (width * 8)) - 1;
+    const mask = width === 4 ? 0xffff_ffff : (1 << (width * 8)) - 1;
     switch (this.cmd) {
       case CMD_PROGRAM:
       case CMD_ERASE:
