@@ -168,6 +168,7 @@ export class Pflash01 implements MmioDevice {
   }
 
   private readWord(offset: number, width: 1 | 2 | 4): bigint {
+    if (!this.inBank(offset)) return 0n;
     const mask = width === 4 ? 0xffff_ffff : (1 << (width * 8)) - 1;
     switch (this.cmd) {
       case CMD_PROGRAM:
@@ -188,6 +189,7 @@ export class Pflash01 implements MmioDevice {
   }
 
   private writeWord(offset: number, width: 1 | 2 | 4, value: number): void {
+    if (!this.inBank(offset)) return;
     const command = value & 0xff;
     switch (this.wcycle) {
       case 0:
@@ -294,6 +296,11 @@ export class Pflash01 implements MmioDevice {
     }
     this.bufferOffset = NO_BUFFER;
     if (!commit) this.readArrayMode();
+  }
+
+  /** Whether `offset` is inside the bank; the bus never sends others, and the model ignores them. */
+  private inBank(offset: number): boolean {
+    return offset >= 0 && offset < this.size;
   }
 
   private readArrayMode(): void {

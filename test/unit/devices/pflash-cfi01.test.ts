@@ -284,3 +284,14 @@ describe('Pflash01 under random guest accesses', () => {
     }
   });
 });
+
+describe('Pflash01 outside its window', () => {
+  it.each([-4, PFLASH_BANK_SIZE, PFLASH_BANK_SIZE + 0x1000])('ignores a buffered write started at offset %i', (offset) => {
+    const { flash, w, r } = makeFlash();
+    w(offset, 0xe8n);
+    w(offset, 0n);
+    expect(r(offset)).toBe(0n);
+    expect(r(0)).toBe(0n);
+    flash.restore(flash.save());
+  });
+});
