@@ -75,7 +75,7 @@ export function registerRun(cli: Argv): Argv {
     'Run a guest on the virt board (exit status = the guest\'s exit code)',
     (y) => y
       .option('kernel', { type: 'string', describe: 'kernel image: ELF, or raw (at the start of RAM, or 2 MiB-aligned after the firmware)' })
-      .option('bios', { type: 'string', default: 'none', describe: 'firmware: none (start the kernel in M-mode) or FILE (ELF, or raw at 0x80000000)' })
+      .option('bios', { type: 'string', default: 'none', describe: 'firmware: none (start the kernel in M-mode), builtin (the VMM answers SBI calls; the kernel starts in S-mode) or FILE (ELF, or raw at 0x80000000)' })
       .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run)' })
       .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
       .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` })
@@ -88,7 +88,8 @@ export function registerRun(cli: Argv): Argv {
         throw new UsageError(`--max-insns: '${maxInsns}' is not a whole number of instructions`);
       }
       const kernel = args.kernel === undefined ? undefined : { name: args.kernel, bytes: readImage(args.kernel, '--kernel') };
-      const bios = args.bios === 'none' ? undefined : { name: args.bios, bytes: readImage(args.bios, '--bios') };
+      const bios = args.bios === 'none' ? undefined : args.bios === 'builtin' ? 'builtin' as const : { name: args.bios, bytes: readImage(args.bios, '--bios') };
+      if (bios === 'builtin' && kernel === undefined) throw new UsageError('--bios builtin needs --kernel FILE (an S-mode kernel)');
       const input = args.input === undefined ? undefined : readInput(args.input);
       const out: number[] = [];
       const flush = (): void => {

@@ -92,6 +92,13 @@ export class Hart {
   interruptCheck = true;
   /** True while the hart waits in WFI for an interrupt. */
   waiting = false;
+  /** False while the hart is stopped (SBI HSM): the VMM does not run it. */
+  powered = true;
+  /**
+   * When set, ECALLs from S-mode are answered by the VMM's built-in firmware
+   * instead of trapping to M-mode (`--bios builtin`, as KVM does).
+   */
+  supervisorCall: ((hart: Hart) => void) | undefined;
   /** Called when every cached translation must be dropped (set by the MMU's owner). */
   onTranslationFlush: () => void = () => {};
   /** Called when PMP registers change, before the translation flush. */

@@ -1,3 +1,4 @@
+import { IRQ } from '../cpu/constants.js';
 import { Hart } from '../cpu/hart.js';
 import { Aclint, ACLINT_WINDOW_SIZE, type TimeSource } from '../devices/aclint.js';
 import type { FinishEvent } from '../devices/finish.js';
@@ -50,6 +51,20 @@ function hexRange(start: number, end: number): string {
   return `0x${start.toString(16)}-0x${end.toString(16)}`;
 }
 
+/**
+ * The ACLINT's view of a hart under the VMM's built-in firmware: the machine
+ * timer arrives as the supervisor timer (STIP), as OpenSBI forwards it, so it
+ * drops when the guest programs a later deadline; the machine software
+ * interrupt, which only firmware uses, goes nowhere.
+ */
+class SupervisorTimerTarget {
+  constructor(private readonly hart: Hart) {}
+
+  setPending(mask: number, level: boolean): void {
+    if ((mask & IRQ.MTI) !== 0) this.hart.setPending(IRQ.STI, level);
+  }
+}
+
 /** Nanoseconds per ACLINT tick (10 MHz). */
 export const NS_PER_TICK = 100n;
 
@@ -70,6 +85,11 @@ export interface VirtConfig {
    * the start of RAM. Without it, the reset vector jumps to the kernel.
    */
   readonly bios?: GuestImage;
+  /**
+   * The VMM answers S-mode ECALLs itself (`--bios builtin`): the ACLINT's
+   * machine timer is delivered as the supervisor timer, as OpenSBI forwards it.
+   */
+  readonly builtinFirmware?: boolean;
   /**
    * The kernel image (ELF, or raw: at the start of RAM without firmware, else at
    * the first 2 MiB boundary after the firmware, as QEMU places it).
@@ -101,6 +121,8 @@ export class VirtMachine {
   readonly plic: Plic;
   readonly uart: Uart16550;
   readonly rtc: GoldfishRtc;
+  /** Guest-physical address of the device tree. */
+  readonly fdtAddress: number;
   /** Entry point the reset vector jumps to. */
   readonly entry: bigint;
   /** ELF symbols of the kernel (empty for raw images). */
@@ -117,19 +139,24 @@ export class VirtMachine {
     }
     const loaded: LoadedImage[] = [];
     const firmware = config.bios === undefined ? undefined : this.loadImage(config.bios, this.ram.base, loaded);
-    const kernelAddress = firmware === undefined ? this.ram.base : alignUp(firmware.end, KERNEL_ALIGNMENT);
+    // With built-in firmware the kernel goes where it would follow OpenSBI (the
+    // first 2 MiB), since S-mode kernels such as U-Boot are linked for 0x80200000.
+    const firmwareEnd = firmware?.end ?? (config.builtinFirmware === true ? this.ram.base + 1 : undefined);
+    const kernelAddress = firmwareEnd === undefined ? this.ram.base : alignUp(firmwareEnd, KERNEL_ALIGNMENT);
     const kernel = config.kernel === undefined ? undefined : this.loadImage(config.kernel, kernelAddress, loaded);
     const first = firmware ?? kernel;
     if (first === undefined) throw new ImageError('(none)', 'give a kernel or a firmware image');
     this.entry = first.entry;
     this.symbols = new Map([...(firmware?.symbols ?? []), ...(kernel?.symbols ?? [])]);
     const fdt = buildVirtFdt({ memoryBytes: this.ram.size, harts: config.harts });
-    const fdtAddress = fdtLoadAddress(this.ram);
+    this.fdtAddress = fdtLoadAddress(this.ram);
+    const fdtAddress = this.fdtAddress;
     this.ram.load(fdtAddress, fdt);
     const nextAddress = kernel?.entry ?? 0n;
     this.bus.map(MROM_BASE, MROM_SIZE, new BootRom({ startAddress: this.entry, fdtAddress: BigInt(fdtAddress), nextAddress }));
     this.bus.map(VIRT_MAP.testFinisher, TEST_FINISHER_WINDOW_SIZE, new TestFinisher(config.onFinish));
-    this.aclint = new Aclint({ harts: this.harts, time: config.time });
+    const timerTargets = config.builtinFirmware === true ? this.harts.map((h) => new SupervisorTimerTarget(h)) : this.harts;
+    this.aclint = new Aclint({ harts: timerTargets, time: config.time });
     this.bus.map(VIRT_MAP.aclint, ACLINT_WINDOW_SIZE, this.aclint);
     this.plic = new Plic({ harts: this.harts });
     this.bus.map(VIRT_MAP.plic, plicWindowSize(config.harts), this.plic);

@@ -6,6 +6,7 @@ import { Interpreter, type InterpHart } from '../exec/interp/interpreter.js';
 import type { GuestImage } from '../machine/virt.js';
 import { VirtMachine } from '../machine/virt.js';
 import { VirtualClock } from './clock.js';
+import { BuiltinFirmware } from './sbi.js';
 
 /** Longest slice a hart runs before the VMM looks at devices and timers again. */
 const QUANTUM = 1 << 20;
@@ -36,8 +37,8 @@ export interface RetiredInstruction {
 
 /** What to build and run. */
 export interface VmmConfig {
-  /** Firmware (QEMU's `-bios FILE`); none when absent. */
-  readonly bios?: GuestImage;
+  /** Firmware (QEMU's `-bios FILE`), `builtin` for the VMM's own SBI, none when absent. */
+  readonly bios?: GuestImage | 'builtin';
   readonly kernel?: GuestImage;
   readonly memoryMiB?: number;
   readonly harts?: number;
@@ -71,7 +72,8 @@ export class Vmm {
     this.machine = new VirtMachine({
       memoryMiB: config.memoryMiB ?? 128,
       harts: config.harts ?? 1,
-      bios: config.bios,
+      bios: config.bios === 'builtin' ? undefined : config.bios,
+      builtinFirmware: config.bios === 'builtin',
       kernel: config.kernel,
       console: config.console,
       time: clock,
@@ -91,6 +93,10 @@ export class Vmm {
     this.harts = this.machine.harts;
     this.clock = clock;
     this.backend = new Interpreter(this.machine.bus);
+    if (config.bios === 'builtin') {
+      const firmware = new BuiltinFirmware({ machine: this.machine, console: config.console, finish: (event) => this.requestFinish(event) });
+      firmware.reset(this.machine.entry, BigInt(this.machine.fdtAddress));
+    }
     if (config.input !== undefined && config.input.length > 0) this.machine.uart.pushInput(config.input);
     for (const hart of this.harts) {
       this.backend.forHart(hart).csr.readTime = () => this.machine.aclint.mtime();
@@ -130,7 +136,7 @@ export class Vmm {
         // mie, even with MIE/SIE clear (WFI's wake-up rule): another hart's
         // IPI or a device can end the wait, not only the clock.
         if (hart.waiting && wakeUpPending(hart)) hart.waiting = false;
-        if (hart.waiting) continue;
+        if (hart.waiting || !hart.powered) continue;
         allWaiting = false;
         const left = maxInstructions - hart.icount;
         if (left <= 0) continue;

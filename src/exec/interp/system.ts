@@ -20,7 +20,9 @@ export function executeSystem(core: InterpHart, d: ExecInsn): number {
       executeCsr(core, d);
       break;
     case Op.ECALL:
-      throw h.trap.raise(ECALL_CAUSE[h.priv]!, 0n);
+      if (h.priv !== PRIV_S || h.supervisorCall === undefined) throw h.trap.raise(ECALL_CAUSE[h.priv]!, 0n);
+      h.supervisorCall(h);
+      break;
     case Op.EBREAK:
       throw h.trap.raise(CAUSE.BREAKPOINT, 0n);
     case Op.MRET:
