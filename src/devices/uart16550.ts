@@ -119,6 +119,9 @@ export class Uart16550 implements MmioDevice {
   write(offset: number, _size: 1 | 2 | 4 | 8, value: bigint): void {
     if (offset < 0 || offset >= 8) return;
     this.writeRegister(offset, Number(value & 0xffn));
+    // QEMU's main loop polls the chardev again whenever the UART can take more
+    // (after a FIFO reset or enable, say): take queued input now.
+    if (!(this.mcr & MCR_LOOP)) this.acceptInput();
   }
 
   /** Queues host input bytes (from nondet) for the receiver. */

@@ -158,6 +158,16 @@ describe('Uart16550 receive', () => {
     expect(irq()).toBe(false);
   });
 
+  it('keeps taking queued input after the guest resets the receive FIFO (QEMU re-polls its chardev)', () => {
+    const { uart, read, write } = makeUart();
+    uart.pushInput([0x61, 0x62, 0x63]);
+    write(FCR, 0x07);
+    expect(read(LSR) & 0x01).toBe(0x01);
+    expect(read(RBR)).toBe(0x62);
+    expect(read(RBR)).toBe(0x63);
+    expect(read(LSR) & 0x01).toBe(0x00);
+  });
+
   it.each([
     // FCR, trigger level in bytes
     [0x01, 1],
