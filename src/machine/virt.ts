@@ -4,6 +4,8 @@ import { Aclint, ACLINT_WINDOW_SIZE, type TimeSource } from '../devices/aclint.j
 import type { FinishEvent } from '../devices/finish.js';
 import { GoldfishRtc, GOLDFISH_RTC_WINDOW_SIZE } from '../devices/goldfish-rtc.js';
 import { Htif, htifLayout } from '../devices/htif.js';
+import { EmptyPcieHost, PCIE_ECAM_SIZE } from '../devices/pcie-host.js';
+import { Pflash01, PFLASH_BANK_SIZE } from '../devices/pflash-cfi01.js';
 import { Plic, plicWindowSize } from '../devices/plic.js';
 import { TestFinisher, TEST_FINISHER_WINDOW_SIZE } from '../devices/test-finisher.js';
 import { Uart16550, UART_WINDOW_SIZE } from '../devices/uart16550.js';
@@ -22,6 +24,8 @@ export const VIRT_MAP = {
   plic: 0xc000000,
   uart0: 0x10000000,
   virtio: 0x10001000,
+  flash: 0x20000000,
+  pcieEcam: 0x30000000,
   dram: 0x80000000,
 } as const;
 
@@ -106,7 +110,8 @@ export interface VirtConfig {
 /**
  * The `virt` board: harts, RAM with the device tree QEMU would generate
  * (placed where QEMU places it), the mask ROM with QEMU's reset vector,
- * ACLINT, PLIC, UART, Goldfish RTC, test finisher, eight empty virtio-mmio
+ * ACLINT, PLIC, UART, Goldfish RTC, test finisher, two blank CFI flash
+ * banks, the PCIe host bridge (ECAM, no devices), eight empty virtio-mmio
  * slots, and the HTIF when the kernel defines `tohost`.
  *
  * Devices see time only through `config.time` (ACLINT ticks); the UART and
@@ -165,6 +170,10 @@ export class VirtMachine {
     this.bus.map(VIRT_MAP.uart0, UART_WINDOW_SIZE, this.uart);
     this.rtc = new GoldfishRtc({ irq: this.plic.irqLine(VIRT_IRQ.rtc), clock: nanoseconds });
     this.bus.map(VIRT_MAP.rtc, GOLDFISH_RTC_WINDOW_SIZE, this.rtc);
+    for (let bank = 0; bank < 2; bank++) {
+      this.bus.map(VIRT_MAP.flash + bank * PFLASH_BANK_SIZE, PFLASH_BANK_SIZE, new Pflash01({ name: `flash${bank}`, size: PFLASH_BANK_SIZE }));
+    }
+    this.bus.map(VIRT_MAP.pcieEcam, PCIE_ECAM_SIZE, new EmptyPcieHost());
     for (let slot = 0; slot < VIRTIO_COUNT; slot++) {
       const base = VIRT_MAP.virtio + slot * VIRTIO_MMIO_WINDOW_SIZE;
       this.bus.map(base, VIRTIO_MMIO_WINDOW_SIZE, new EmptyVirtioTransport(`virtio${slot}`));
