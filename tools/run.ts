@@ -9,6 +9,9 @@ export const EXIT_LIMIT = 124;
 
 interface RunArgs {
   kernel?: string;
+  initrd?: string;
+  append?: string;
+  smp: number;
   input?: string;
   bios: string;
   memory: string;
@@ -76,6 +79,9 @@ export function registerRun(cli: Argv): Argv {
     (y) => y
       .option('kernel', { type: 'string', describe: 'kernel image: ELF, or raw (at the start of RAM, or 2 MiB-aligned after the firmware)' })
       .option('bios', { type: 'string', default: 'none', describe: 'firmware: none (start the kernel in M-mode), builtin (the VMM answers SBI calls; the kernel starts in S-mode) or FILE (ELF, or raw at 0x80000000)' })
+      .option('initrd', { type: 'string', describe: 'initial ramdisk, placed after the kernel as QEMU places it' })
+      .option('append', { type: 'string', describe: 'kernel command line (the device tree\'s /chosen/bootargs)' })
+      .option('smp', { type: 'number', default: 1, describe: 'number of harts (1-512)' })
       .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run)' })
       .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
       .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` })
@@ -91,6 +97,8 @@ export function registerRun(cli: Argv): Argv {
       const bios = args.bios === 'none' ? undefined : args.bios === 'builtin' ? 'builtin' as const : { name: args.bios, bytes: readImage(args.bios, '--bios') };
       if (bios === 'builtin' && kernel === undefined) throw new UsageError('--bios builtin needs --kernel FILE (an S-mode kernel)');
       const input = args.input === undefined ? undefined : readInput(args.input);
+      const initrd = args.initrd === undefined ? undefined : { name: args.initrd, bytes: readImage(args.initrd, '--initrd') };
+      if (!Number.isInteger(args.smp) || args.smp < 1 || args.smp > 512) throw new UsageError(`--smp: '${args.smp}' is not a number of harts from 1 to 512`);
       const out: number[] = [];
       const flush = (): void => {
         if (out.length > 0) writeConsole(Uint8Array.from(out.splice(0)));
@@ -98,6 +106,9 @@ export function registerRun(cli: Argv): Argv {
       const vmm = new Vmm({
         bios,
         kernel,
+        initrd,
+        append: args.append,
+        harts: args.smp,
         input,
         memoryMiB: parseMemoryMiB(args.memory),
         console: (byte) => {

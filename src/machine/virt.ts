@@ -14,7 +14,7 @@ import { Bus } from '../mem/bus.js';
 import { Ram } from '../mem/ram.js';
 import { BootRom, MROM_BASE, MROM_SIZE } from './boot-rom.js';
 import { ImageError, isElf, parseElf } from './elf.js';
-import { buildVirtFdt, QEMU_FDT_BUFFER_SIZE } from './fdt/virt-fdt.js';
+import { buildVirtFdt, QEMU_FDT_BUFFER_SIZE, qemuInitrdStart } from './fdt/virt-fdt.js';
 
 /** The virt board's memory map (QEMU 7.2 `hw/riscv/virt.c`). */
 export const VIRT_MAP = {
@@ -99,6 +99,10 @@ export interface VirtConfig {
    * the first 2 MiB boundary after the firmware, as QEMU places it).
    */
   readonly kernel?: GuestImage;
+  /** Initial ramdisk (QEMU's `-initrd`), placed as QEMU places it after the kernel. */
+  readonly initrd?: GuestImage;
+  /** Kernel command line (QEMU's `-append`), in the device tree's /chosen/bootargs. */
+  readonly append?: string;
   /** Console output (UART and HTIF), one byte at a time. */
   readonly console: (byte: number) => void;
   /** The deterministic clock, in ACLINT ticks (10 MHz). */
@@ -153,7 +157,8 @@ export class VirtMachine {
     if (first === undefined) throw new ImageError('(none)', 'give a kernel or a firmware image');
     this.entry = first.entry;
     this.symbols = new Map([...(firmware?.symbols ?? []), ...(kernel?.symbols ?? [])]);
-    const fdt = buildVirtFdt({ memoryBytes: this.ram.size, harts: config.harts });
+    const initrd = this.loadInitrd(config.initrd, kernel, loaded);
+    const fdt = buildVirtFdt({ memoryBytes: this.ram.size, harts: config.harts, bootargs: config.append, initrd });
     this.fdtAddress = fdtLoadAddress(this.ram);
     const fdtAddress = this.fdtAddress;
     this.ram.load(fdtAddress, fdt);
@@ -207,6 +212,41 @@ export class VirtMachine {
   }
 
   /**
+   * Place the initrd as QEMU 7.2 does: at the kernel entry plus half the RAM,
+   * or plus 128 MiB with 256 MiB of RAM or more.
+   */
+  private loadInitrd(image: GuestImage | undefined, kernel: LoadedImage | undefined, loaded: LoadedImage[]): { start: bigint; end: bigint } | undefined {
+    if (image === undefined) return undefined;
+    if (kernel === undefined) throw new ImageError(image.name, 'an initrd needs a kernel (--kernel) to follow');
+    if (image.bytes.length === 0) throw new ImageError(image.name, 'the file is empty');
+    const start = qemuInitrdStart(kernel.entry, this.ram.size);
+    const placed = this.placeBytes(image.name, Number(start), image.bytes, loaded);
+    return { start, end: BigInt(placed.end) };
+  }
+
+  /** Refuse `[start, start + size)` for image `name` if it is not in RAM or overlaps an image loaded before. */
+  private checkPlacement(name: string, start: number, size: number, loaded: readonly LoadedImage[]): void {
+    const end = start + size;
+    const ram = this.ram;
+    if (!ram.contains(start, size)) {
+      throw new ImageError(name, `${hexRange(start, end)} (${size} bytes) does not fit in RAM ${hexRange(ram.base, ram.base + ram.size)}`);
+    }
+    for (const other of loaded) {
+      if (start < other.end && end > other.start) throw new ImageError(name, `${hexRange(start, end)} overlaps ${other.name} at ${hexRange(other.start, other.end)}`);
+    }
+  }
+
+  /** Copy `bytes` to `start` after `checkPlacement`. */
+  private placeBytes(name: string, start: number, bytes: Uint8Array, loaded: LoadedImage[]): LoadedImage {
+    const end = start + bytes.length;
+    this.checkPlacement(name, start, bytes.length, loaded);
+    this.ram.load(start, bytes);
+    const result = { name, start, end, entry: BigInt(start), symbols: new Map<string, bigint>() };
+    loaded.push(result);
+    return result;
+  }
+
+  /**
    * Load an ELF at its physical addresses, or a raw image at `rawAddress`,
    * refusing images outside RAM or overlapping one loaded before.
    */
@@ -227,16 +267,8 @@ export class VirtMachine {
     }
     let end = 0;
     for (const piece of pieces) {
-      const pieceEnd = piece.start + piece.size;
-      if (!ram.contains(piece.start, piece.size)) {
-        throw new ImageError(image.name, `${hexRange(piece.start, pieceEnd)} (${piece.size} bytes) does not fit in RAM ${hexRange(ram.base, ram.base + ram.size)}`);
-      }
-      for (const other of loaded) {
-        if (piece.start < other.end && pieceEnd > other.start) {
-          throw new ImageError(image.name, `${hexRange(piece.start, pieceEnd)} overlaps ${other.name} at ${hexRange(other.start, other.end)}`);
-        }
-      }
-      end = Math.max(end, pieceEnd);
+      this.checkPlacement(image.name, piece.start, piece.size, loaded);
+      end = Math.max(end, piece.start + piece.size);
     }
     for (const piece of pieces) ram.load(piece.start, piece.data);
     const start = Math.min(...pieces.map((p) => p.start));

@@ -40,6 +40,9 @@ export interface VmmConfig {
   /** Firmware (QEMU's `-bios FILE`), `builtin` for the VMM's own SBI, none when absent. */
   readonly bios?: GuestImage | 'builtin';
   readonly kernel?: GuestImage;
+  readonly initrd?: GuestImage;
+  /** Kernel command line (QEMU's `-append`). */
+  readonly append?: string;
   readonly memoryMiB?: number;
   readonly harts?: number;
   /** Console output bytes. */
@@ -75,6 +78,8 @@ export class Vmm {
       bios: config.bios === 'builtin' ? undefined : config.bios,
       builtinFirmware: config.bios === 'builtin',
       kernel: config.kernel,
+      initrd: config.initrd,
+      append: config.append,
       console: config.console,
       time: clock,
       onFinish: (event) => this.requestFinish(event),

@@ -3,6 +3,7 @@ import type { TrapInfo } from '../../../src/cpu/trap.js';
 import { assemble } from '../../../src/isa/asm.js';
 import { buildVirtFdt } from '../../../src/machine/fdt/virt-fdt.js';
 import { Vmm } from '../../../src/vmm/vmm.js';
+import { cellsOf, findNode, parseDtb, stringsOf } from './fdt/dtb-parser.js';
 
 /** Build a Vmm running `source` (assembled at 0x80000000) as a raw kernel. */
 function boot(source: string): { vmm: Vmm; traps: TrapInfo[]; console: number[] } {
@@ -66,6 +67,35 @@ describe('virt board wiring', () => {
     const totalSize = Number(hart.getX(13));
     const swapped = ((totalSize & 0xff) << 24 | (totalSize & 0xff00) << 8 | (totalSize >>> 8) & 0xff00 | totalSize >>> 24) >>> 0;
     expect(swapped).toBe(buildVirtFdt({ memoryBytes: 128 * 1024 * 1024, harts: 1 }).length);
+  });
+
+  it('places the initrd as QEMU does and names it and the command line in /chosen', () => {
+    const { bytes } = assemble(POWER_OFF, { origin: 0x80000000n });
+    const initrd = Uint8Array.from({ length: 5000 }, (_, i) => i & 0xff);
+    const vmm = new Vmm({
+      kernel: { name: 'kernel', bytes },
+      initrd: { name: 'initrd', bytes: initrd },
+      append: 'console=ttyS0 earlycon',
+      console: () => {},
+    });
+    const ram = vmm.machine.ram;
+    const fdtOffset = vmm.machine.fdtAddress - ram.base;
+    const chosen = findNode(parseDtb(ram.bytes.subarray(fdtOffset, fdtOffset + 0x10000)), '/chosen')!;
+    const property = (name: string): Uint8Array => chosen.properties.find((p) => p.name === name)!.value;
+    expect(stringsOf(property('bootargs'))).toEqual(['console=ttyS0 earlycon']);
+    const start = 0x80000000 + 64 * 1024 * 1024;
+    expect(cellsOf(property('linux,initrd-start'))).toEqual([start]);
+    expect(cellsOf(property('linux,initrd-end'))).toEqual([start + initrd.length]);
+    expect(ram.bytes.subarray(start - ram.base, start - ram.base + initrd.length)).toEqual(initrd);
+  });
+
+  it('refuses an initrd that does not fit in RAM', () => {
+    const { bytes } = assemble(POWER_OFF, { origin: 0x80000000n });
+    expect(() => new Vmm({
+      kernel: { name: 'kernel', bytes },
+      initrd: { name: 'big.cpio', bytes: new Uint8Array(100 * 1024 * 1024) },
+      console: () => {},
+    })).toThrow(/^big\.cpio: 0x84000000-0x8a400000 \(104857600 bytes\) does not fit in RAM 0x80000000-0x88000000$/);
   });
 
   it('the Goldfish RTC counts virtual nanoseconds from the epoch, 100 ns per ACLINT tick', () => {
