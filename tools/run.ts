@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { disassemble } from '../src/isa/disasm.js';
 import { Vmm, type RetiredInstruction } from '../src/vmm/vmm.js';
 import { UsageError } from './errors.js';
+import { runInteractive } from './interactive-console.js';
 
 /** Exit status when the instruction limit ends a run (as timeout(1) uses). */
 export const EXIT_LIMIT = 124;
@@ -82,12 +83,12 @@ export function registerRun(cli: Argv): Argv {
       .option('initrd', { type: 'string', describe: 'initial ramdisk, placed after the kernel as QEMU places it' })
       .option('append', { type: 'string', describe: 'kernel command line (the device tree\'s /chosen/bootargs)' })
       .option('smp', { type: 'number', default: 1, describe: 'number of harts (1-512)' })
-      .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run)' })
+      .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run); without it a terminal is the console (Ctrl-A x quits)' })
       .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
       .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` })
       .option('trace-insns', { type: 'boolean', default: false, describe: 'print each retired instruction on stderr: hart icount pc bits disassembly' })
       .option('stats', { type: 'boolean', default: false, describe: 'print instruction count, time and MIPS on stderr at the end' }) as unknown as Argv<RunArgs>,
-    (args) => {
+    async (args) => {
       if (args.bios === 'none' && args.kernel === undefined) throw new UsageError('give --kernel FILE, or --bios FILE');
       const maxInsns = args['max-insns'];
       if (maxInsns !== undefined && (!Number.isSafeInteger(maxInsns) || maxInsns < 0)) {
@@ -118,9 +119,15 @@ export function registerRun(cli: Argv): Argv {
       });
       const trace = args['trace-insns'] ? (insn: RetiredInstruction) => process.stderr.write(formatRetired(insn)) : undefined;
       const started = process.hrtime.bigint();
-      const outcome = vmm.run(maxInsns ?? Infinity, trace);
+      const interactive = input === undefined && trace === undefined && process.stdin.isTTY === true;
+      const ended = interactive ? await runInteractive(vmm, maxInsns ?? Infinity, flush) : vmm.run(maxInsns ?? Infinity, trace);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       flush();
+      if (ended.reason === 'quit') {
+        process.stderr.write('\ndeja: terminated (Ctrl-A x)\n');
+        return;
+      }
+      const outcome = ended;
       if (args.stats) {
         process.stderr.write(`instructions: ${outcome.instructions}\nseconds: ${seconds.toFixed(3)}\nmips: ${(outcome.instructions / seconds / 1e6).toFixed(1)}\n`);
       }

@@ -77,6 +77,24 @@ describe('deja run', () => {
     expect(result.status).toBe(0);
   });
 
+  it('on a terminal, echoes typed keys to the guest and quits on Ctrl-A x', async () => {
+    // util-linux `script` gives deja a pseudo-terminal as standard input.
+    const child = spawn('script', ['-qec', `${process.execPath} ${DEJA} run --kernel ${echo}`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('latin1'); });
+    const waitFor = async (text: string): Promise<void> => {
+      for (let i = 0; i < 200 && !output.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await new Promise((r) => setTimeout(r, 1000));
+    child.stdin.write('typed');
+    await waitFor('typed');
+    child.stdin.write('\x01x');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(output).toContain('typed');
+    expect(output).toContain('deja: terminated (Ctrl-A x)');
+    expect(status).toBe(0);
+  });
+
   it('ends quietly with status 0 when its reader goes away (deja run | head)', async () => {
     const forever = join(scratch, 'forever.bin');
     writeFileSync(forever, assemble(`
