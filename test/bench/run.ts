@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: the macro benchmark (guests on QEMU and dejavm side by
- * side), then the micro benchmarks (test/bench/micro/*.bench.ts).
+ * side), the boot benchmark (OpenSBI + U-Boot on both), then the micro
+ * benchmarks (test/bench/micro/*.bench.ts).
  *
  * Options: --reps N (macro repetitions, default 5), --guest NAME (repeatable;
  * default hello and bench), --micro-time MS (tinybench time per task, default
  * 500), --macro-only, --micro-only.
  */
 import { parseArgs } from 'node:util';
+import { runBootBenchmark } from './boot.js';
 import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
 
@@ -26,6 +28,9 @@ if (!values['micro-only']) {
   const rows = await runMacroBenchmark(values.guest, Number(values.reps), print);
   print(`\n${formatMacroReport(rows)}`);
   if (rows.some((row) => row.problems.size > 0)) process.exitCode = 1;
+  const boot = await runBootBenchmark(Math.min(3, Number(values.reps)), print);
+  print(`\n${boot}`);
+  if (boot.includes('PROBLEM')) process.exitCode = 1;
 }
 if (!values['macro-only']) {
   await runMicroBenchmarks(Number(values['micro-time']), print);
