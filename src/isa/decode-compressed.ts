@@ -11,7 +11,8 @@ import { Op } from './opcodes.js';
 
 const SP = 2;
 
-function set(out: Decoded, op: Op, rd: number, rs1: number, rs2: number, imm: number): Decoded {
+/** Fills `out` as an instruction with the given operation and operand fields. */
+export function set(out: Decoded, op: Op, rd: number, rs1: number, rs2: number, imm: number): Decoded {
   out.op = op;
   out.rd = rd;
   out.rs1 = rs1;
@@ -20,7 +21,8 @@ function set(out: Decoded, op: Op, rd: number, rs1: number, rs2: number, imm: nu
   return out;
 }
 
-function illegal(out: Decoded): Decoded {
+/** Fills `out` as the illegal instruction. */
+export function illegal(out: Decoded): Decoded {
   return set(out, Op.ILLEGAL, 0, 0, 0, 0);
 }
 

@@ -1,5 +1,5 @@
 import type { Decoded } from './decoded.js';
-import { decodeCompressedInto } from './decode-compressed.js';
+import { decodeCompressedInto, illegal, set } from './decode-compressed.js';
 import { Op } from './opcodes.js';
 
 /** True if the low two bits of `raw` mark a 16-bit compressed instruction. */
@@ -12,19 +12,6 @@ export function instructionLength(raw: number): 2 | 4 {
   return (raw & 3) !== 3 ? 2 : 4;
 }
 
-/** Fills `out` as an instruction with the given operation and operand fields. */
-function set(out: Decoded, op: Op, rd: number, rs1: number, rs2: number, imm: number): Decoded {
-  out.op = op;
-  out.rd = rd;
-  out.rs1 = rs1;
-  out.rs2 = rs2;
-  out.imm = imm;
-  return out;
-}
-
-function illegal(out: Decoded): Decoded {
-  return set(out, Op.ILLEGAL, 0, 0, 0, 0);
-}
 
 const LOADS: readonly Op[] = [Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.ILLEGAL];
 const STORES: readonly Op[] = [Op.SB, Op.SH, Op.SW, Op.SD, Op.ILLEGAL, Op.ILLEGAL, Op.ILLEGAL, Op.ILLEGAL];
