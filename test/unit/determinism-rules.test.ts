@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = join(import.meta.dirname, '..', '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * Design rule 2: `nondet` is the only door for time, input and entropy.
+ * Nothing in src/ may read host time, randomness or timers directly.
+ */
+const FORBIDDEN = [/\bDate\.now\b/, /\bnew Date\(/, /\bperformance\.now\b/, /\bMath\.random\b/, /\bsetTimeout\b/, /\bsetInterval\b/, /\bprocess\.hrtime\b/, /\bcrypto\.random/];
+
+describe('determinism rules', () => {
+  it('no file in src/ reads host time, randomness or timers', () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, index) => {
+        for (const pattern of FORBIDDEN) {
+          if (pattern.test(line)) offenders.push(`${relative(SRC, file)}:${index + 1}: ${line.trim()}`);
+        }
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+});
