@@ -31,3 +31,26 @@ describe('determinism rules', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+/**
+ * DESIGN.md's import direction: isa <- cpu, mmu, mem, devices <- machine <-
+ * exec <- vmm <- rr. A folder may import its own files and lower layers only.
+ */
+const LAYER: Record<string, number> = { isa: 0, cpu: 1, mmu: 1, mem: 1, devices: 1, machine: 2, exec: 3, vmm: 4, rr: 5 };
+
+describe('layering', () => {
+  it('src/ folders import only from their own layer or below', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const folder = relative(SRC, file).split('/')[0]!;
+      const layer = LAYER[folder];
+      if (layer === undefined) continue;
+      for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)) {
+        const target = relative(SRC, join(file, '..', match[1]!)).split('/')[0]!;
+        const targetLayer = LAYER[target];
+        if (targetLayer !== undefined && targetLayer > layer) violations.push(`${relative(SRC, file)} imports ${match[1]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
