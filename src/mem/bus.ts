@@ -32,10 +32,12 @@ export class Bus {
   /** Called after every device access (recorder, statistics). */
   observer: ((access: MmioAccess) => void) | undefined;
   /**
-   * Called after every device access, before the observer: the VMM uses it to
-   * end the current slice, since the access may have moved a device deadline.
+   * Called after every device write, before the observer: the VMM uses it to
+   * end the current slice, since the write may have moved a device deadline
+   * (reads only restart the UART's receive timeout, which the next slice
+   * boundary honours; ending a slice on every status poll would cost more).
    */
-  afterAccess: (() => void) | undefined;
+  afterWrite: (() => void) | undefined;
 
   constructor(readonly ram: Ram) {
     this.ioPages = new Uint8Array(ram.codePages.length);
@@ -68,14 +70,13 @@ export class Bus {
   mmioRead(region: BusRegion, paddr: number, size: 1 | 2 | 4 | 8): bigint {
     const offset = paddr - region.base;
     const value = BigInt.asUintN(size * 8, region.device.read(offset, size));
-    this.afterAccess?.();
     this.observer?.({ device: region.device, offset, size, write: false, value });
     return value;
   }
 
   /**
    * Read instruction bytes from a device window (the boot ROM): no observer
-   * and no `afterAccess`, since fetching code is not device I/O.
+   * and no `afterWrite`, since fetching code is not device I/O.
    */
   fetchRead(region: BusRegion, paddr: number, size: 2 | 4): bigint {
     return BigInt.asUintN(size * 8, region.device.read(paddr - region.base, size));
@@ -86,7 +87,7 @@ export class Bus {
     const offset = paddr - region.base;
     const masked = BigInt.asUintN(size * 8, value);
     region.device.write(offset, size, masked);
-    this.afterAccess?.();
+    this.afterWrite?.();
     this.observer?.({ device: region.device, offset, size, write: true, value: masked });
   }
 }

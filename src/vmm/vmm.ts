@@ -85,10 +85,10 @@ export class Vmm {
       onFinish: (event) => this.requestFinish(event),
     });
     hartList.push(...this.machine.harts);
-    // A device access can set or move a deadline (mtimecmp, an RTC alarm, the
-    // UART's receive timeout): end the slice after that instruction so the next
-    // budget is computed from the new deadlines.
-    this.machine.bus.afterAccess = () => {
+    // A device write can set or move a deadline (mtimecmp, an RTC alarm): end
+    // the slice after that instruction so the next budget is computed from the
+    // new deadlines.
+    this.machine.bus.afterWrite = () => {
       const hart = this.running;
       if (hart !== undefined) {
         hart.stopRequest = true;
