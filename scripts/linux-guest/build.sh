@@ -150,6 +150,8 @@ build_initramfs() {
         -Wall -Wextra -Werror -Wl,--build-id=none \
         -o "$work_dir/init" "$init_source"
     cc -O2 -o "$work_dir/gen_init_cpio" "$source_dir/usr/gen_init_cpio.c"
+    # gen_init_cpio takes a file's mtime from the file (-t covers the rest).
+    touch -d @0 "$work_dir/init"
     sed "s|@INIT@|$work_dir/init|" "$cpio_list_template" >"$work_dir/initramfs.list"
     "$work_dir/gen_init_cpio" -t 0 "$work_dir/initramfs.list" >"$archive"
     echo "$key" >"$archive.key"
