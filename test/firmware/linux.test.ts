@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
+const DEJA = join(import.meta.dirname, '..', '..', 'bin', 'deja.js');
+
+/** Where `npm run guest:linux` leaves the kernel and initramfs (scripts/linux-guest/build.sh). */
+const CACHE = process.env.DEJAVM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dejavm', 'linux');
+const IMAGE = join(CACHE, 'Image');
+const INITRAMFS = join(CACHE, 'initramfs.cpio');
+
+/** Built here (or in CI, where .ci/run builds it first and a missing guest must fail). */
+const available = process.env.CI !== undefined || (existsSync(IMAGE) && existsSync(INITRAMFS) && existsSync(FW_JUMP));
+const note = available ? '' : ' (skipped: run `npm run guest:linux` first)';
+
+/**
+ * Boot through the real CLI (the compiled build `npm test` makes first): the
+ * same path users take, and several times faster than the test transform.
+ */
+function bootLinux(bios: 'builtin' | 'opensbi'): { console: string; reason: string; instructions: number } {
+  const result = spawnSync(process.execPath, [
+    DEJA, 'run', '--bios', bios === 'builtin' ? 'builtin' : FW_JUMP, '--kernel', IMAGE, '--initrd', INITRAMFS,
+    '--append', 'console=ttyS0 earlycon=sbi', '--max-insns', '1000000000', '--stats',
+  ], { encoding: 'latin1', timeout: 120_000 });
+  const instructions = Number(/^instructions: (\d+)$/m.exec(result.stderr)?.[1] ?? NaN);
+  return { console: result.stdout, reason: result.status === 0 ? 'pass' : `exit ${result.status}: ${result.stderr}`, instructions };
+}
+
+/** Lines the project's /init prints on a correct machine (test/guests/src/linux-init/init.c). */
+function expectInitRan(console: string): void {
+  expect(console).toContain('Linux version 6.1');
+  expect(console).toContain('Run /init as init process');
+  expect(console).toMatch(/dejavm-init: done/);
+  expect(console).not.toMatch(/dejavm-init: FAIL/);
+  expect(console).toContain('reboot: Power down');
+}
+
+describe(`the Linux guest${note}`, () => {
+  it.runIf(available)('boots with OpenSBI to its /init, which runs its checks and powers off', () => {
+    const run = bootLinux('opensbi');
+    expectInitRan(run.console);
+    expect(run.console).toContain('OpenSBI v1.1');
+    expect(run.reason).toBe('pass');
+  });
+
+  it.runIf(available)('boots on the built-in SBI firmware to its /init and powers off', () => {
+    const run = bootLinux('builtin');
+    expectInitRan(run.console);
+    expect(run.console).not.toContain('OpenSBI');
+    expect(run.reason).toBe('pass');
+  });
+
+  it.runIf(available)('boots the same way twice: same instruction count, same console', () => {
+    const first = bootLinux('builtin');
+    const second = bootLinux('builtin');
+    expect(second.instructions).toBe(first.instructions);
+    expect(second.console).toBe(first.console);
+  });
+});
