@@ -1,0 +1,106 @@
+/**
+ * The events a recorded run consists of: what the machine emits and what the
+ * trace stores. Every event carries the hart and the exact icount (retired
+ * instructions of that hart) at which it happened; the codec delta-codes
+ * icounts per hart. This file is the model only: no machine code, no format.
+ */
+
+/** Event kinds; the numbers are part of the trace format (never reuse one). */
+export const enum EventKind {
+  /** A trap taken (exception or interrupt). */
+  TRAP = 1,
+  /** An interrupt-pending line of a hart changed level (mip bit driven by a device). */
+  IRQ = 2,
+  /** A device register read and the value it returned. */
+  MMIO_READ = 3,
+  /** A device register write and the value written. */
+  MMIO_WRITE = 4,
+  /** Bytes a device wrote into guest memory from a nondeterministic source. */
+  DMA = 5,
+  /** Console input bytes handed to the guest's UART. */
+  CONSOLE_INPUT = 6,
+  /** A host-clock reading (host-clock mode), in ACLINT ticks. */
+  CLOCK = 7,
+  /** A periodic digest of architectural state and memory. */
+  DIGEST = 8,
+  /** The end of the run. */
+  END = 9,
+}
+
+interface EventBase {
+  /** Hart id. */
+  hart: number;
+  /** Retired instructions of that hart when the event happened. */
+  icount: number;
+}
+
+/** A trap taken. */
+export interface TrapEvent extends EventBase {
+  kind: EventKind.TRAP;
+  interrupt: boolean;
+  cause: number;
+  tval: bigint;
+  epc: bigint;
+  fromPriv: number;
+  toPriv: number;
+}
+
+/** A hart's interrupt-pending bit driven by a device changed level. */
+export interface IrqEvent extends EventBase {
+  kind: EventKind.IRQ;
+  /** The mip bit number (e.g. 7 = MTIP, 9 = SEIP, 11 = MEIP). */
+  line: number;
+  level: boolean;
+}
+
+/** A device register access. */
+export interface MmioEvent extends EventBase {
+  kind: EventKind.MMIO_READ | EventKind.MMIO_WRITE;
+  /** Index of the device in the trace header's device list. */
+  device: number;
+  /** Offset of the register in the device window. */
+  offset: number;
+  size: 1 | 2 | 4 | 8;
+  value: bigint;
+}
+
+/** Bytes written into guest memory by a device, from outside the machine. */
+export interface DmaEvent extends EventBase {
+  kind: EventKind.DMA;
+  address: bigint;
+  bytes: Uint8Array;
+}
+
+/** Console input given to the guest. */
+export interface ConsoleInputEvent extends EventBase {
+  kind: EventKind.CONSOLE_INPUT;
+  bytes: Uint8Array;
+}
+
+/** A host-clock reading. */
+export interface ClockEvent extends EventBase {
+  kind: EventKind.CLOCK;
+  ticks: bigint;
+}
+
+/** A digest of the machine state (SHA-256 of registers, CSRs and memory). */
+export interface DigestEvent extends EventBase {
+  kind: EventKind.DIGEST;
+  sha256: Uint8Array;
+}
+
+/** The end of the run. */
+export interface EndEvent extends EventBase {
+  kind: EventKind.END;
+  /** Why the run ended (`pass`, `fail`, `max-insns`, ...). */
+  reason: string;
+  exitCode: number;
+  /** Final icount of every hart, by hart id. */
+  icounts: number[];
+  /** Digest of the final state. */
+  sha256: Uint8Array;
+}
+
+/** Any trace event. */
+export type TraceEvent =
+  | TrapEvent | IrqEvent | MmioEvent | DmaEvent | ConsoleInputEvent | ClockEvent | DigestEvent | EndEvent;
