@@ -134,8 +134,12 @@ export class Hart {
     if (next !== this.mipExternal) {
       this.mipExternal = next;
       this.interruptCheck = true;
+      this.onInterruptLine?.(mask, level);
     }
   }
+
+  /** Told when a device changes one of this hart's interrupt-pending lines (recorder). */
+  onInterruptLine: ((mask: number, level: boolean) => void) | undefined;
 
   /** Mark the FP state dirty (mstatus.FS = 3), as any FP register write does. */
   markFpDirty(): void {

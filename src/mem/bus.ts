@@ -53,6 +53,11 @@ export class Bus {
     if (start < end) this.ioPages[(end - 1 - ram.base) >>> 12] = 1;
   }
 
+  /** Every device window, in the order they were mapped. */
+  deviceRegions(): readonly BusRegion[] {
+    return [...this.regions].reverse();
+  }
+
   /** The device region containing `[paddr, paddr + size)`, if any. */
   findRegion(paddr: number, size: number): BusRegion | undefined {
     for (const region of this.regions) {

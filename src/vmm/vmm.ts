@@ -66,6 +66,11 @@ export class Vmm {
   private finish: FinishEvent | undefined;
   /** The hart whose slice is running, if any. */
   private running: Hart | undefined;
+
+  /** The hart whose slice is running, if any (devices act on its behalf). */
+  runningHart(): Hart | undefined {
+    return this.running;
+  }
   private readonly harts: Hart[];
 
   /** @throws ImageError when an image cannot be loaded. */
