@@ -1,7 +1,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ImageError } from '../src/machine/elf.js';
+import { TraceError } from '../src/trace/errors.js';
 import { exitWithError, UsageError } from './errors.js';
+import { registerDump } from './dump.js';
+import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
 
 /**
@@ -33,7 +36,9 @@ async function main(): Promise<void> {
     .help()
     .version();
   cli = registerRun(cli);
+  cli = registerRecord(cli);
+  cli = registerDump(cli);
   await cli.parseAsync();
 }
 
-main().catch((error: unknown) => exitWithError(error, (e) => e instanceof UsageError || e instanceof ImageError));
+main().catch((error: unknown) => exitWithError(error, (e) => e instanceof UsageError || e instanceof ImageError || e instanceof TraceError));

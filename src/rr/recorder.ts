@@ -51,6 +51,12 @@ export class Recorder {
     this.sink({ kind: EventKind.CONSOLE_INPUT, hart: hart.hartId, icount: hart.icount, bytes });
   }
 
+  /** Record a digest of the whole machine state at the current position. */
+  digest(): void {
+    const harts = this.vmm.machine.harts;
+    this.sink({ kind: EventKind.DIGEST, hart: 0, icount: harts[0]!.icount, sha256: machineDigest(harts, this.vmm.machine.ram) });
+  }
+
   /** Record the end of the run with the final icounts and state digest. */
   end(outcome: RunOutcome): void {
     const harts = this.vmm.machine.harts;

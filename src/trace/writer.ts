@@ -48,7 +48,7 @@ export class TraceWriter {
       fd = openSync(path, options.force ? 'w' : 'wx');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new TraceError(`trace file ${path} already exists (force to overwrite)`);
+      if (code === 'EEXIST') throw new TraceError(`trace file ${path} already exists (use --force to overwrite)`);
       throw new TraceError(`cannot create trace file ${path}: ${code ?? (error as Error).message}`);
     }
     const writer = new TraceWriter(path, fd, 0, options.chunkBytes ?? 64 * 1024, options.chunkEvents ?? 16384);

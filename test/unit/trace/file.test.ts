@@ -151,7 +151,7 @@ describe('trace files', () => {
 
   it('refuses an existing file unless forced', () => {
     const path = writeTrace(someEvents(3), 10);
-    expect(() => TraceWriter.create(path, HEADER)).toThrow(`trace file ${path} already exists (force to overwrite)`);
+    expect(() => TraceWriter.create(path, HEADER)).toThrow(`trace file ${path} already exists (use --force to overwrite)`);
     const writer = TraceWriter.create(path, HEADER, { force: true });
     writer.close(END);
     expect(readAll(path).events).toEqual([END]);

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DEJA = join(ROOT, 'bin', 'deja.js');
+const GUESTS = join(ROOT, 'test', 'guests', 'bin');
+
+function deja(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('deja record and deja dump', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'deja-record-'));
+  const trace = join(scratch, 'trap.deja');
+
+  it('record runs the guest like run (console, exit status) and writes its trace', () => {
+    const result = deja('record', '-o', trace, '--kernel', join(GUESTS, 'hello.elf'));
+    expect(result.stdout).toBe('Hello, world!\n');
+    expect(result.status).toBe(0);
+    expect(readFileSync(trace).subarray(1, 5).toString()).toBe('DEJA');
+  });
+
+  it('refuses to overwrite a trace unless --force', () => {
+    const again = deja('record', '-o', trace, '--kernel', join(GUESTS, 'hello.elf'));
+    expect(again.stderr).toBe(`deja: trace file ${trace} already exists (use --force to overwrite)\n`);
+    expect(again.status).toBe(2);
+    expect(deja('record', '-o', trace, '--force', '--kernel', join(GUESTS, 'htif-trap.elf')).status).toBe(0);
+  });
+
+  it('dump names causes and devices and disassembles the instruction at each trap', () => {
+    const lines = deja('dump', trace).stdout.trim().split('\n');
+    expect(lines.filter((line) => line.includes(' trap '))).toEqual([
+      '0:23           trap   environment call from M-mode (exception 11) M->M epc=0x800010e0 tval=0x0  ecall',
+      '0:43           trap   breakpoint (exception 3) M->M epc=0x80001100 tval=0x0  ebreak',
+      '0:63           trap   illegal instruction (exception 2) M->M epc=0x80001120 tval=0xc0001073  unimp',
+    ]);
+    expect(lines.at(-1)).toMatch(/^0:92 +end +pass, exit status 0, icounts \[92\], digest [0-9a-f]{64}$/);
+  });
+
+  it('dump --json --kind --from --to selects events', () => {
+    const lines = deja('dump', trace, '--json', '--kind', 'trap', '--from', '40', '--to', '60').stdout.trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { kind: 'trap', hart: 0, icount: 43, interrupt: false, cause: 3, tval: '0x0', epc: '0x80001100', fromPriv: 3, toPriv: 3 },
+    ]);
+  });
+
+  it('--digest-every records state digests at exact multiples', () => {
+    const digests = join(scratch, 'digests.deja');
+    expect(deja('record', '-o', digests, '--digest-every', '40', '--kernel', join(GUESTS, 'htif-trap.elf')).status).toBe(0);
+    const lines = deja('dump', digests, '--kind', 'digest').stdout.trim().split('\n');
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(['0:40', '0:80']);
+  });
+
+  it('dump reads the complete chunks of a recording cut short and says so', () => {
+    const bytes = readFileSync(trace);
+    const cut = join(scratch, 'cut.deja');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+    const result = deja('dump', cut);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^deja: .*cut\.deja: the recording ends without a footer; showed the \d+ complete chunks, up to byte \d+\n$/);
+  });
+
+  it.each([
+    [['dump', '/etc/passwd'], /^deja: \/etc\/passwd is not a dejavm trace \(bad magic\) \(at byte offset 0\)\n$/],
+    [['dump', join(scratch, 'missing.deja')], /^deja: .*missing\.deja.*\n$/],
+    [['dump', '/tmp', '--kind', 'bogus'], /^deja: --kind: unknown kind 'bogus'/],
+    [['record', '-o', '/nonexistent/dir/x.deja', '--kernel', join(GUESTS, 'hello.elf')], /^deja: cannot create trace file \/nonexistent\/dir\/x\.deja: ENOENT\n$/],
+  ])('bad input %j: one line, exit status 2', (args, message) => {
+    const result = deja(...args);
+    expect(result.stderr).toMatch(message);
+    expect(result.status).toBe(2);
+  });
+});
