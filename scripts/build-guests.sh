@@ -57,6 +57,7 @@ sorted_sources() {
 }
 
 build hello hello/hello.S
+build demo demo/demo.S
 # shellcheck disable=SC2046 # one word per source path (no spaces in them)
 build bench $(sorted_sources bench '*.c') $(sorted_sources bench '*.S')
 for program in $(sorted_sources htif '*.S'); do

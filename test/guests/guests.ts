@@ -53,9 +53,22 @@ export const BENCH_OUTPUT = [
   '',
 ].join('\n');
 
+/** The demo guest's output (`deja demo` records it). */
+export const DEMO_OUTPUT = [
+  'dejavm demo: a guest that prints, traps and takes interrupts',
+  '  ecall from U-mode, a0 = 1',
+  '  ecall from U-mode, a0 = 2',
+  '  ecall from U-mode, a0 = 3',
+  '  timer interrupts: ........',
+  '  the RTC advances',
+  '  powering off',
+  '',
+].join('\n');
+
 /** Every committed guest with its expected behaviour. */
 export const GUESTS: readonly GuestExpectation[] = [
   { name: 'hello', board: 'virt', output: 'Hello, world!\n', exitCode: 0 },
+  { name: 'demo', board: 'virt', output: DEMO_OUTPUT, exitCode: 0 },
   { name: 'bench', board: 'virt', output: BENCH_OUTPUT, exitCode: 0 },
   { name: 'htif-pass', board: 'spike', output: '', exitCode: 0 },
   { name: 'htif-fail', board: 'spike', output: '', exitCode: 3 },
