@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { ImageError } from '../src/machine/elf.js';
 import { TraceError } from '../src/trace/errors.js';
 import { exitWithError, UsageError } from './errors.js';
+import { registerDemo } from './demo.js';
 import { registerDump } from './dump.js';
 import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   cli = registerRun(cli);
   cli = registerRecord(cli);
   cli = registerDump(cli);
+  cli = registerDemo(cli);
   await cli.parseAsync();
 }
 

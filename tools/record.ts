@@ -7,7 +7,7 @@ import { TraceWriter } from '../src/trace/writer.js';
 import type { GuestImage } from '../src/machine/virt.js';
 import { Vmm, type RunOutcome } from '../src/vmm/vmm.js';
 import { UsageError } from './errors.js';
-import { finishRun, machineOptions, prepareMachine, stdoutConsole, type MachineArgs } from './machine-args.js';
+import { finishRun, machineOptions, prepareMachine, stdoutConsole, type MachineArgs, type PreparedMachine } from './machine-args.js';
 
 interface RecordArgs extends MachineArgs {
   output: string;
@@ -39,39 +39,59 @@ export function registerRecord(cli: Argv): Argv {
       if (!Number.isSafeInteger(digestEvery) || digestEvery < 0) throw new UsageError(`--digest-every: '${digestEvery}' is not a whole number of instructions`);
       const { config, maxInstructions } = prepareMachine(args);
       const output = stdoutConsole();
-      const vmm = new Vmm({ ...config, console: output.console });
-      const header: TraceHeader = {
-        toolVersion: `dejavm ${process.env.npm_package_version ?? '0.1.0'}`,
-        machine: {
-          memoryMib: config.memoryMiB ?? 128, harts: config.harts ?? 1,
-          bios: config.bios === 'builtin' ? 'builtin' : config.bios?.name ?? 'none', kernel: config.kernel?.name ?? '',
-          initrd: config.initrd?.name ?? '', append: config.append ?? '', backend: vmm.backend.name, clock: 'virtual',
-        },
-        images: [...imageRecord('bios', config.bios), ...imageRecord('kernel', config.kernel), ...imageRecord('initrd', config.initrd)],
-        argv: process.argv.slice(2),
-        startTime: new Date().toISOString(),
-        digestInterval: digestEvery,
-        devices: [],
-      };
-      let writer: TraceWriter | undefined;
-      const recorder = new Recorder(vmm, (event) => {
-        if (event.kind === EventKind.END) writer!.close(event);
-        else writer!.append(event);
-      });
-      header.devices = recorder.devices.map((d) => ({ name: d.name, base: BigInt(d.base), size: BigInt(d.size) }));
-      writer = TraceWriter.create(args.output, header, { force: args.force });
-      try {
-        if (config.input !== undefined) recorder.consoleInput(config.input);
-        const outcome = recordRun(vmm, recorder, writer, maxInstructions, digestEvery);
-        output.flush();
-        recorder.end(outcome);
-        finishRun(outcome);
-      } catch (error) {
-        writer.abandon();
-        throw error;
-      }
+      const outcome = recordToFile({ config, maxInstructions, path: args.output, force: args.force, digestEvery, output });
+      finishRun(outcome);
     },
   );
+}
+
+/** What `recordToFile` records. */
+export interface RecordingPlan {
+  readonly config: PreparedMachine['config'];
+  readonly maxInstructions: number;
+  readonly path: string;
+  readonly force: boolean;
+  readonly digestEvery: number;
+  readonly output: { console: (byte: number) => void; flush: () => void };
+}
+
+/**
+ * Run the machine `plan` describes and write its trace to `plan.path`; on an
+ * error the writer is abandoned, leaving the complete chunks readable.
+ */
+export function recordToFile(plan: RecordingPlan): RunOutcome {
+  const { config, output } = plan;
+  const vmm = new Vmm({ ...config, console: output.console });
+  const header: TraceHeader = {
+    toolVersion: `dejavm ${process.env.npm_package_version ?? '0.1.0'}`,
+    machine: {
+      memoryMib: config.memoryMiB ?? 128, harts: config.harts ?? 1,
+      bios: config.bios === 'builtin' ? 'builtin' : config.bios?.name ?? 'none', kernel: config.kernel?.name ?? '',
+      initrd: config.initrd?.name ?? '', append: config.append ?? '', backend: vmm.backend.name, clock: 'virtual',
+    },
+    images: [...imageRecord('bios', config.bios), ...imageRecord('kernel', config.kernel), ...imageRecord('initrd', config.initrd)],
+    argv: process.argv.slice(2),
+    startTime: new Date().toISOString(),
+    digestInterval: plan.digestEvery,
+    devices: [],
+  };
+  let writer: TraceWriter | undefined;
+  const recorder = new Recorder(vmm, (event) => {
+    if (event.kind === EventKind.END) writer!.close(event);
+    else writer!.append(event);
+  });
+  header.devices = recorder.devices.map((d) => ({ name: d.name, base: BigInt(d.base), size: BigInt(d.size) }));
+  writer = TraceWriter.create(plan.path, header, { force: plan.force });
+  try {
+    if (config.input !== undefined) recorder.consoleInput(config.input);
+    const outcome = recordRun(vmm, recorder, writer, plan.maxInstructions, plan.digestEvery);
+    output.flush();
+    recorder.end(outcome);
+    return outcome;
+  } catch (error) {
+    writer.abandon();
+    throw error;
+  }
 }
 
 /** Run in slices that end at digest points, flushing the trace at least once a second of host time. */

@@ -75,3 +75,18 @@ describe('deja record and deja dump', () => {
     expect(result.status).toBe(2);
   });
 });
+
+describe('deja demo', () => {
+  it('records the demo guest, then summarises the trace: console, traps, device I/O, digest', () => {
+    const result = deja('demo');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('  timer interrupts: ........\n');
+    expect(result.stdout).toMatch(/^instructions: \d+, ended: pass \(exit status 0\)$/m);
+    expect(result.stdout).toMatch(/^ +8 {2}machine timer interrupt$/m);
+    expect(result.stdout).toMatch(/^ +4 {2}environment call from U-mode$/m);
+    expect(result.stdout).toMatch(/^ {2}uart0 +\d+ \/ \d+$/m);
+    expect(result.stdout).toMatch(/^final state digest: [0-9a-f]{64}$/m);
+    const path = /^see every event: deja dump (.*)$/m.exec(result.stdout)![1]!;
+    expect(deja('dump', path, '--kind', 'trap').stdout.trim().split('\n')).toHaveLength(12);
+  });
+});
