@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the macro benchmark (guests on QEMU and dejavm side by
- * side), the boot benchmark (OpenSBI + U-Boot on both), then the micro
+ * side), the boot benchmark (OpenSBI + U-Boot on both), the recording
+ * benchmark (`deja record` against `deja run`, trace sizes), then the micro
  * benchmarks (test/bench/micro/*.bench.ts).
  *
  * Options: --reps N (macro repetitions, default 5), --guest NAME (repeatable;
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runBootBenchmark } from './boot.js';
 import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
+import { runRecordBenchmark } from './record.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +33,9 @@ if (!values['micro-only']) {
   const boot = await runBootBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${boot}`);
   if (boot.includes('PROBLEM')) process.exitCode = 1;
+  const recording = await runRecordBenchmark(Math.min(3, Number(values.reps)), print);
+  print(`\n${recording}`);
+  if (recording.includes('PROBLEM')) process.exitCode = 1;
 }
 if (!values['macro-only']) {
   await runMicroBenchmarks(Number(values['micro-time']), print);
