@@ -7,19 +7,16 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QEMU } from '../guests/host-tools.js';
 import { QEMU_CPU } from '../support/qemu-cpu.js';
 import { DEJA_CLI } from './dejavm.js';
 import { formatTable, median, parseInstructionCount } from './stats.js';
+import { LINUX_IMAGE, LINUX_INITRD } from '../support/linux-guest.js';
 
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
-/** Where `npm run guest:linux` leaves the Linux guest. */
-const LINUX_CACHE = process.env.DEJAVM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dejavm', 'linux');
-const LINUX_IMAGE = join(LINUX_CACHE, 'Image');
-const LINUX_INITRD = join(LINUX_CACHE, 'initramfs.cpio');
 /**
  * The console input: the first characters are eaten while stopping autoboot
  * (how many depends on timing), the rest of the first line is an unknown
@@ -42,8 +39,8 @@ function timedRun(command: string, args: string[], inputPath: string): Promise<T
     closeSync(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('latin1'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('latin1'); });
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('latin1'); });
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('latin1'); });
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ ms: performance.now() - started, stdout, stderr, exitCode }));
   });

@@ -8,7 +8,7 @@
  * project's Linux guest on the built-in SBI firmware.
  */
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventKind } from '../../src/trace/events.js';
 import { TraceReader } from '../../src/trace/reader.js';
@@ -16,13 +16,10 @@ import { GUEST_BIN_DIR } from '../guests/guests.js';
 import { runProcess, type ProcessRun } from '../guests/host-tools.js';
 import { DEJA_CLI } from './dejavm.js';
 import { formatTable, median, parseInstructionCount } from './stats.js';
+import { LINUX_IMAGE, LINUX_INITRD } from '../support/linux-guest.js';
 
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
-/** Where `npm run guest:linux` leaves the Linux guest. */
-const LINUX_CACHE = process.env.DEJAVM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dejavm', 'linux');
-const LINUX_IMAGE = join(LINUX_CACHE, 'Image');
-const LINUX_INITRD = join(LINUX_CACHE, 'initramfs.cpio');
 /** Console input for U-Boot: stops autoboot (the rest of the line is an unknown command), then powers off. */
 const UBOOT_INPUT = 'xxxxxxxxxx\npoweroff\n';
 /** The record/run time ratio the recorder aims at. */

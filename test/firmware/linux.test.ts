@@ -1,19 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LINUX_IMAGE, LINUX_INITRD } from '../support/linux-guest.js';
 
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 const DEJA = join(import.meta.dirname, '..', '..', 'bin', 'deja.js');
 
-/** Where `npm run guest:linux` leaves the kernel and initramfs (scripts/linux-guest/build.sh). */
-const CACHE = process.env.DEJAVM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dejavm', 'linux');
-const IMAGE = join(CACHE, 'Image');
-const INITRAMFS = join(CACHE, 'initramfs.cpio');
 
 /** Built here (or in CI, where .ci/run builds it first and a missing guest must fail). */
-const available = process.env.CI !== undefined || (existsSync(IMAGE) && existsSync(INITRAMFS) && existsSync(FW_JUMP));
+const available = process.env.CI !== undefined || (existsSync(LINUX_IMAGE) && existsSync(LINUX_INITRD) && existsSync(FW_JUMP));
 const note = available ? '' : ' (skipped: run `npm run guest:linux` first)';
 
 /**
@@ -22,7 +18,7 @@ const note = available ? '' : ' (skipped: run `npm run guest:linux` first)';
  */
 function bootLinux(bios: 'builtin' | 'opensbi'): { console: string; reason: string; instructions: number } {
   const result = spawnSync(process.execPath, [
-    DEJA, 'run', '--bios', bios === 'builtin' ? 'builtin' : FW_JUMP, '--kernel', IMAGE, '--initrd', INITRAMFS,
+    DEJA, 'run', '--bios', bios === 'builtin' ? 'builtin' : FW_JUMP, '--kernel', LINUX_IMAGE, '--initrd', LINUX_INITRD,
     '--append', 'console=ttyS0 earlycon=sbi', '--max-insns', '1000000000', '--stats',
   ], { encoding: 'latin1', timeout: 120_000 });
   const instructions = Number(/^instructions: (\d+)$/m.exec(result.stderr)?.[1] ?? NaN);

@@ -6,18 +6,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventKind } from '../../src/trace/events.js';
 import { TraceReader } from '../../src/trace/reader.js';
 import { GUEST_BIN_DIR, REPO_ROOT } from '../guests/guests.js';
+import { LINUX_IMAGE, LINUX_INITRD } from '../support/linux-guest.js';
 
 const DEJA = join(REPO_ROOT, 'bin', 'deja.js');
-/** Where `npm run guest:linux` leaves the Linux guest (scripts/linux-guest/build.sh). */
-const LINUX_CACHE = process.env.DEJAVM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'dejavm', 'linux');
-const LINUX_IMAGE = join(LINUX_CACHE, 'Image');
-const LINUX_INITRD = join(LINUX_CACHE, 'initramfs.cpio');
 
 /** The seed of the kill delays: change it to explore other moments, keep it fixed so failures reproduce. */
 const SEED = 0x5eed_dea1;
