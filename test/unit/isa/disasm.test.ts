@@ -126,7 +126,7 @@ describe.skipIf(!RUN_BINUTILS_TESTS)(`disassemble agrees with objdump text (${SK
     const numbers = Array.from({ length: 4096 }, (_, csr) => csr);
     const words = numbers.map((csr) => ((csr << 20) | (11 << 15) | (2 << 12) | (10 << 7) | 0x73) >>> 0);
     const lines = gnuDisassemble(wordBytes(words), 0n, ['no-aliases']);
-    const mismatches = numbers.filter((csr, i) => disassemble(words[i]!, 0n, { aliases: false }) !== lines[i]!.text);
+    const mismatches = numbers.filter((_csr, i) => disassemble(words[i]!, 0n, { aliases: false }) !== lines[i]!.text);
     expect(mismatches.map((csr) => csr.toString(16))).toEqual([]);
   });
 });

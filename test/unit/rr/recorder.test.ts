@@ -52,7 +52,7 @@ describe('Recorder', () => {
       sw t1, 0(t0)
     2: j 2b
     `, { origin: 0x80000000n }).bytes);
-    const rise = events.findLast((e) => e.kind === EventKind.IRQ && e.line === 7 && e.level)!;
+    const rise = [...events].reverse().find((e) => e.kind === EventKind.IRQ && e.line === 7 && e.level)!;
     const trap = events.find((e) => e.kind === EventKind.TRAP && e.interrupt)!;
     expect(trap).toMatchObject({ cause: 7, fromPriv: 3, toPriv: 3, interrupt: true });
     expect(trap.icount).toBe(rise.icount);
