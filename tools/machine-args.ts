@@ -1,5 +1,6 @@
 import { readFileSync, writeSync } from 'node:fs';
 import type { Argv } from 'yargs';
+import type { HostTimeSource } from '../src/vmm/clock.js';
 import type { RunOutcome, VmmConfig } from '../src/vmm/vmm.js';
 import { UsageError } from './errors.js';
 
@@ -15,6 +16,7 @@ export interface MachineArgs {
   input?: string;
   bios: string;
   memory: string;
+  clock: string;
   'max-insns'?: number;
 }
 
@@ -28,6 +30,7 @@ export function machineOptions<T>(y: Argv<T>): Argv<T & MachineArgs> {
     .option('smp', { type: 'number', default: 1, describe: 'number of harts (1-512)' })
     .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run); without it a terminal is the console (Ctrl-A x quits)' })
     .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
+    .option('clock', { type: 'string', default: 'virtual', describe: 'virtual (time derived from instructions: deterministic) or host (real time; record logs every reading)' })
     .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` }) as unknown as Argv<T & MachineArgs>;
 }
 
@@ -74,6 +77,7 @@ export function prepareMachine(args: MachineArgs): PreparedMachine {
     throw new UsageError(`--max-insns: '${maxInsns}' is not a whole number of instructions`);
   }
   if (!Number.isInteger(args.smp) || args.smp < 1 || args.smp > 512) throw new UsageError(`--smp: '${args.smp}' is not a number of harts from 1 to 512`);
+  if (args.clock !== 'virtual' && args.clock !== 'host') throw new UsageError(`--clock: '${args.clock}' is not virtual or host`);
   const kernel = args.kernel === undefined ? undefined : { name: args.kernel, bytes: readImage(args.kernel, '--kernel') };
   const bios = args.bios === 'none' ? undefined : args.bios === 'builtin' ? 'builtin' as const : { name: args.bios, bytes: readImage(args.bios, '--bios') };
   if (bios === 'builtin' && kernel === undefined) throw new UsageError('--bios builtin needs --kernel FILE (an S-mode kernel)');
@@ -86,8 +90,23 @@ export function prepareMachine(args: MachineArgs): PreparedMachine {
       harts: args.smp,
       input: args.input === undefined ? undefined : readInput(args.input),
       memoryMiB: parseMemoryMiB(args.memory),
+      hostTime: args.clock === 'host' ? hostTime() : undefined,
     },
     maxInstructions: maxInsns ?? Infinity,
+  };
+}
+
+/** The host's monotonic time since now, and a blocking sleep: the real time `--clock host` hands the VMM. */
+function hostTime(): HostTimeSource {
+  const start = process.hrtime.bigint();
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const nowNs = (): bigint => process.hrtime.bigint() - start;
+  return {
+    nowNs,
+    sleepUntilNs: (ns) => {
+      const ms = Number(ns - nowNs()) / 1e6;
+      if (ms > 0) Atomics.wait(sleeper, 0, 0, Math.min(ms, 60_000));
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Argv } from 'yargs';
 import { Recorder } from '../src/rr/recorder.js';
-import { EventKind } from '../src/trace/events.js';
+import { EventKind, type TraceEvent } from '../src/trace/events.js';
 import type { TraceHeader, TraceImage } from '../src/trace/schema.js';
 import { TraceWriter } from '../src/trace/writer.js';
 import type { GuestImage } from '../src/machine/virt.js';
@@ -67,7 +67,7 @@ export function recordToFile(plan: RecordingPlan): RunOutcome {
     machine: {
       memoryMib: config.memoryMiB ?? 128, harts: config.harts ?? 1,
       bios: config.bios === 'builtin' ? 'builtin' : config.bios?.name ?? 'none', kernel: config.kernel?.name ?? '',
-      initrd: config.initrd?.name ?? '', append: config.append ?? '', backend: vmm.backend.name, clock: 'virtual',
+      initrd: config.initrd?.name ?? '', append: config.append ?? '', backend: vmm.backend.name, clock: config.hostTime === undefined ? 'virtual' : 'host',
     },
     images: [...imageRecord('bios', config.bios), ...imageRecord('kernel', config.kernel), ...imageRecord('initrd', config.initrd)],
     argv: process.argv.slice(2),
@@ -76,12 +76,16 @@ export function recordToFile(plan: RecordingPlan): RunOutcome {
     devices: [],
   };
   let writer: TraceWriter | undefined;
+  // Events from before the file exists (clock readings taken while the board was built) wait here.
+  const early: TraceEvent[] = [];
   const recorder = new Recorder(vmm, (event) => {
-    if (event.kind === EventKind.END) writer!.close(event);
-    else writer!.append(event);
+    if (writer === undefined) early.push(event);
+    else if (event.kind === EventKind.END) writer.close(event);
+    else writer.append(event);
   });
   header.devices = recorder.devices.map((d) => ({ name: d.name, base: BigInt(d.base), size: BigInt(d.size) }));
   writer = TraceWriter.create(plan.path, header, { force: plan.force });
+  for (const event of early) writer.append(event);
   try {
     if (config.input !== undefined) recorder.consoleInput(config.input);
     const outcome = recordRun(vmm, recorder, writer, plan.maxInstructions, plan.digestEvery);

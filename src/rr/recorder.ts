@@ -1,4 +1,5 @@
 import { EventKind, type TraceEvent } from '../trace/events.js';
+import { HostClock } from '../vmm/clock.js';
 import type { RunOutcome, Vmm } from '../vmm/vmm.js';
 import { machineDigest } from './digest.js';
 
@@ -13,7 +14,7 @@ export interface RecordedDevice {
  * Observes a VMM and turns what the machine does into trace events: every
  * trap and interrupt taken, every change of a hart's device-driven
  * interrupt lines, every MMIO read and write with its value, console input,
- * and the end of the run with a digest of the final state. The recorder
+ * every host-clock reading in host-clock mode, and the end of the run with a digest of the final state. The recorder
  * knows nothing of the file format: events go to `sink` (design rule: the
  * machine emits events, it never writes a trace).
  */
@@ -36,6 +37,12 @@ export class Recorder {
         device: deviceIndex.get(access.device) ?? -1, offset: access.offset, size: access.size, value: access.value,
       });
     };
+    if (vmm.clock instanceof HostClock) {
+      vmm.clock.observe((ticks) => {
+        const hart = vmm.runningHart() ?? vmm.machine.harts[0]!;
+        sink({ kind: EventKind.CLOCK, hart: hart.hartId, icount: hart.icount, ticks });
+      });
+    }
     for (const hart of vmm.machine.harts) {
       hart.onInterruptLine = (mask, level) => {
         for (let line = 0; line < 32; line++) {

@@ -5,7 +5,7 @@ import { ExitReason } from '../exec/backend.js';
 import { Interpreter, type InterpHart } from '../exec/interp/interpreter.js';
 import type { GuestImage } from '../machine/virt.js';
 import { VirtMachine } from '../machine/virt.js';
-import { VirtualClock } from './clock.js';
+import { HostClock, VirtualClock, type GuestClock, type HostTimeSource } from './clock.js';
 import { BuiltinFirmware } from './sbi.js';
 
 /** Longest slice a hart runs before the VMM looks at devices and timers again. */
@@ -43,6 +43,8 @@ export interface VmmConfig {
   readonly initrd?: GuestImage;
   /** Kernel command line (QEMU's `-append`). */
   readonly append?: string;
+  /** Host-clock mode: the guest sees this real time (every reading is reported); virtual time otherwise. */
+  readonly hostTime?: HostTimeSource;
   readonly memoryMiB?: number;
   readonly harts?: number;
   /** Console output bytes. */
@@ -61,7 +63,7 @@ export interface VmmConfig {
  */
 export class Vmm {
   readonly machine: VirtMachine;
-  readonly clock: VirtualClock;
+  readonly clock: GuestClock;
   readonly backend: Interpreter;
   private finish: FinishEvent | undefined;
   /** The hart whose slice is running, if any. */
@@ -76,7 +78,7 @@ export class Vmm {
   /** @throws ImageError when an image cannot be loaded. */
   constructor(config: VmmConfig) {
     const hartList: Hart[] = [];
-    const clock = new VirtualClock(hartList);
+    const clock: GuestClock = config.hostTime === undefined ? new VirtualClock(hartList) : new HostClock(config.hostTime);
     this.machine = new VirtMachine({
       memoryMiB: config.memoryMiB ?? 128,
       harts: config.harts ?? 1,

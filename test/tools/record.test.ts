@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EventKind } from '../../src/trace/events.js';
+import { TraceReader } from '../../src/trace/reader.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DEJA = join(ROOT, 'bin', 'deja.js');
@@ -55,6 +57,22 @@ describe('deja record and deja dump', () => {
     expect(lines.map((line) => line.split(/\s+/)[0])).toEqual(['0:40', '0:80']);
   });
 
+  it('--clock host: the guest sees real time and every clock reading is in the trace', () => {
+    const hostTrace = join(scratch, 'host.deja');
+    const result = deja('record', '-o', hostTrace, '--clock', 'host', '--kernel', join(GUESTS, 'demo.elf'));
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('  timer interrupts: ........\n');
+    const reader = TraceReader.open(hostTrace);
+    try {
+      expect(reader.header.machine.clock).toBe('host');
+      const ticks = [...reader.events()].filter((e) => e.kind === EventKind.CLOCK).map((e) => (e as { ticks: bigint }).ticks);
+      expect(ticks.length).toBeGreaterThan(8);
+      expect(ticks.every((t, i) => i === 0 || t >= ticks[i - 1]!)).toBe(true);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('dump reads the complete chunks of a recording cut short and says so', () => {
     const bytes = readFileSync(trace);
     const cut = join(scratch, 'cut.deja');
@@ -65,6 +83,7 @@ describe('deja record and deja dump', () => {
   });
 
   it.each([
+    [['run', '--kernel', join(GUESTS, 'hello.elf'), '--clock', 'sundial'], /^deja: --clock: 'sundial' is not virtual or host\n$/],
     [['dump', '/etc/passwd'], /^deja: \/etc\/passwd is not a dejavm trace \(bad magic\) \(at byte offset 0\)\n$/],
     [['dump', join(scratch, 'missing.deja')], /^deja: .*missing\.deja.*\n$/],
     [['dump', '/tmp', '--kind', 'bogus'], /^deja: --kind: unknown kind 'bogus'/],
