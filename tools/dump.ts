@@ -91,7 +91,9 @@ export function registerDump(cli: Argv): Argv {
         }
         flush();
         if (reader.truncated !== undefined) {
+          // The complete chunks were shown; a cut trace is still bad input (status 2).
           process.stderr.write(`deja: ${args.trace}: the recording ends without a footer; showed the ${reader.chunks.length} complete chunks, up to byte ${reader.truncated.atOffset}\n`);
+          process.exitCode = 2;
         }
       } finally {
         reader.close();
