@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { summarize } from '../../src/analysis/summary.js';
+import { TraceReader } from '../../src/trace/reader.js';
 import { LINUX_IMAGE, LINUX_INITRD } from '../support/linux-guest.js';
 
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
@@ -47,6 +50,25 @@ describe(`the Linux guest${note}`, () => {
     expectInitRan(run.console);
     expect(run.console).not.toContain('OpenSBI');
     expect(run.reason).toBe('pass');
+  });
+
+  it.runIf(available)('records its boot: system calls from /init, UART output, the SBI shutdown at the end', () => {
+    const trace = join(mkdtempSync(join(tmpdir(), 'deja-linux-')), 'linux.deja');
+    const result = spawnSync(process.execPath, [
+      DEJA, 'record', '-o', trace, '--bios', 'builtin', '--kernel', LINUX_IMAGE, '--initrd', LINUX_INITRD,
+      '--append', 'console=ttyS0 earlycon=sbi', '--max-insns', '1000000000',
+    ], { encoding: 'latin1', timeout: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const reader = TraceReader.open(trace);
+    try {
+      const summary = summarize(reader.events(), reader.header.devices.map((d) => d.name));
+      expect(summary.traps.get('environment call from U-mode')).toBeGreaterThan(10);
+      expect(summary.traps.get('supervisor timer interrupt')).toBeGreaterThan(0);
+      expect(summary.io.get('uart0')?.writes).toBeGreaterThan(500);
+      expect(summary.end).toMatchObject({ reason: 'pass', exitCode: 0 });
+    } finally {
+      reader.close();
+    }
   });
 
   it.runIf(available)('boots the same way twice: same instruction count, same console', () => {
