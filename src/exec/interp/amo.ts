@@ -41,7 +41,7 @@ export function executeAmo(core: InterpHart, d: ExecInsn): void {
   const wide = d.op >= Op.LR_D;
   const size = wide ? 8 : 4;
   const kind = d.op - (wide ? Op.LR_D : Op.LR_W);
-  const addr = core.address(d.rs1, 0, kind === 0 ? Access.LOAD : Access.STORE);
+  const addr = core.dataAddress(d.rs1, 0, kind === 0 ? Access.LOAD : Access.STORE);
   const misaligned = (addr & (size - 1)) !== 0;
   if (kind === 0) {
     if (misaligned) throw h.trap.raise(CAUSE.MISALIGNED_LOAD, BigInt.asUintN(64, BigInt(addr)));

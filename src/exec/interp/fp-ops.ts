@@ -23,14 +23,14 @@ export function executeFp(core: InterpHart, d: ExecInsn): void {
   const view = mem.view;
   switch (d.op) {
     case Op.FLW: {
-      const o = mem.loadOffset(core.address(d.rs1, d.imm, Access.LOAD), 4);
+      const o = mem.loadOffset(core.dataAddress(d.rs1, d.imm, Access.LOAD), 4);
       f[d.rd] = o >= 0 ? view.getInt32(o, true) : mem.slowLo;
       f[d.rd + 1] = -1;
       h.markFpDirty();
       return;
     }
     case Op.FLD: {
-      const o = mem.loadOffset(core.address(d.rs1, d.imm, Access.LOAD), 8);
+      const o = mem.loadOffset(core.dataAddress(d.rs1, d.imm, Access.LOAD), 8);
       if (o >= 0) { f[d.rd] = view.getInt32(o, true); f[d.rd + 1] = view.getInt32(o + 4, true); }
       else { f[d.rd] = mem.slowLo; f[d.rd + 1] = mem.slowHi; }
       h.markFpDirty();
@@ -38,13 +38,13 @@ export function executeFp(core: InterpHart, d: ExecInsn): void {
     }
     case Op.FSW: {
       const lo = f[d.rs2]!;
-      const o = mem.storeOffset(core.address(d.rs1, d.imm, Access.STORE), 4, lo, 0);
+      const o = mem.storeOffset(core.dataAddress(d.rs1, d.imm, Access.STORE), 4, lo, 0);
       if (o >= 0) view.setInt32(o, lo, true);
       return;
     }
     case Op.FSD: {
       const lo = f[d.rs2]!, hi = f[d.rs2 + 1]!;
-      const o = mem.storeOffset(core.address(d.rs1, d.imm, Access.STORE), 8, lo, hi);
+      const o = mem.storeOffset(core.dataAddress(d.rs1, d.imm, Access.STORE), 8, lo, hi);
       if (o >= 0) { view.setInt32(o, lo, true); view.setInt32(o + 4, hi, true); }
       return;
     }

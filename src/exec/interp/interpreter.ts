@@ -145,8 +145,8 @@ export class InterpHart {
     return this.mem.deviceFetch(paddr, vaddr);
   }
 
-  /** Address `x[rs1] + imm` for a data access; faults exactly if no double holds it. */
-  private dataAddress(rs1: number, imm: number, access: Access): number {
+  /** Address `x[rs1] + imm` for a data access (loads, stores, A, F/D); faults exactly if no double holds it. */
+  dataAddress(rs1: number, imm: number, access: Access): number {
     const x = this.hart.x;
     const hi = x[rs1 + 1]!;
     if (hi >= -SAFE_HI && hi < SAFE_HI) return hi * TWO_32 + (x[rs1]! >>> 0) + imm;
@@ -170,11 +170,6 @@ export class InterpHart {
   /** Raise an illegal-instruction exception for `d`. */
   illegal(d: ExecInsn): never {
     throw this.hart.trap.raise(CAUSE.ILLEGAL_INSTRUCTION, BigInt(d.raw >>> 0));
-  }
-
-  /** Address for an A or F/D memory access (`x[rs1] + imm`). */
-  address(rs1: number, imm: number, access: Access): number {
-    return this.dataAddress(rs1, imm, access);
   }
 
   /** Run instructions until an exit (an `ExitReason`) or an exception (`EXCEPTION`). */
