@@ -5,11 +5,10 @@
  * then `poweroff`) and, once built, OpenSBI + the project's Linux guest (boot
  * to /init, which powers off).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QEMU } from '../guests/host-tools.js';
+import { QEMU, runProcess } from '../guests/host-tools.js';
 import { QEMU_CPU } from '../support/qemu-cpu.js';
 import { DEJA_CLI } from './dejavm.js';
 import { formatTable, median, parseInstructionCount } from './stats.js';
@@ -23,28 +22,6 @@ const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
  * command, then `poweroff`.
  */
 const INPUT = 'xxxxxxxxxx\npoweroff\n';
-
-interface TimedRun {
-  ms: number;
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-}
-
-function timedRun(command: string, args: string[], inputPath: string): Promise<TimedRun> {
-  return new Promise((resolve, reject) => {
-    const input = openSync(inputPath, 'r');
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: [input, 'pipe', 'pipe'], timeout: 600_000 });
-    closeSync(input);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('latin1'); });
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('latin1'); });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ ms: performance.now() - started, stdout, stderr, exitCode }));
-  });
-}
 
 /** One boot measured on both machines. */
 interface BootScenario {
@@ -91,12 +68,14 @@ export async function runBootBenchmark(repetitions: number, print: (text: string
       print(`running ${scenario.name} ×${repetitions}...`);
       for (let repetition = 0; repetition < repetitions; repetition++) {
         for (const engine of repetition % 2 === 0 ? ['qemu', 'dejavm'] : ['dejavm', 'qemu']) {
-          const run = engine === 'qemu' ? await timedRun(QEMU, qemuArgs, inputPath) : await timedRun(process.execPath, dejaArgs, inputPath);
+          const run = engine === 'qemu'
+            ? await runProcess(QEMU, qemuArgs, 600_000, inputPath)
+            : await runProcess(process.execPath, dejaArgs, 600_000, inputPath);
           const ok = run.exitCode === 0 && scenario.expect.every((text) => run.stdout.includes(text));
           if (!ok) problems.push(`${scenario.name}, ${engine}: exit ${run.exitCode}, output ends ${JSON.stringify(run.stdout.slice(-120))}`);
-          else if (engine === 'qemu') qemuMs.push(run.ms);
+          else if (engine === 'qemu') qemuMs.push(run.wallMs);
           else {
-            dejavmMs.push(run.ms);
+            dejavmMs.push(run.wallMs);
             instructions = parseInstructionCount(run.stderr);
           }
         }

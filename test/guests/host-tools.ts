@@ -5,6 +5,7 @@
  * (`process.env.CI` set), as the project's CI rule requires.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { GuestBoard } from './guests.js';
 
@@ -50,15 +51,20 @@ export function qemuArgs(elfPath: string, board: GuestBoard): string[] {
   return ['-M', board, '-bios', 'none', '-kernel', elfPath, '-nographic', '-monitor', 'none', '-serial', 'stdio'];
 }
 
-/** Runs `command args`, capturing its output; kills it after `timeoutMs`. */
-export function runProcess(command: string, args: readonly string[], timeoutMs: number): Promise<ProcessRun> {
+/**
+ * Runs `command args`, capturing its output; kills it after `timeoutMs`.
+ * Standard input is `inputPath` when given, else nothing.
+ */
+export function runProcess(command: string, args: readonly string[], timeoutMs: number, inputPath?: string): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
+    const input = inputPath === undefined ? 'ignore' : openSync(inputPath, 'r');
     const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(command, args, { stdio: [input, 'pipe', 'pipe'], timeout: timeoutMs });
+    if (typeof input === 'number') closeSync(input);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
     child.on('close', (exitCode) => {
       resolve({
