@@ -177,17 +177,21 @@ export class HartMemory {
     const paddr = this.translateChecked(addr, size, Access.LOAD);
     const offset = this.ramOffset(paddr, size);
     if (offset >= 0) {
-      if (this.mmu.cacheable && this.bus.isPlainRam(paddr, size)) {
-        const vpn = Math.floor(addr / 4096);
-        this.loadTag[vpn & (TLB_SIZE - 1)] = vpn;
-        this.loadAdd[vpn & (TLB_SIZE - 1)] = offset - addr;
-      }
+      this.remember(this.loadTag, this.loadAdd, addr, paddr, size, offset);
       return offset;
     }
     const value = this.deviceRead(paddr, size as 1 | 2 | 4 | 8, addr, Access.LOAD);
     this.slowLo = Number(value & 0xffffffffn) | 0;
     this.slowHi = Number(value >> 32n) | 0;
     return -1;
+  }
+
+  /** Cache the page of `addr` in a TLB when the whole page is plain RAM under one PMP decision. */
+  private remember(tags: Float64Array, addends: Float64Array, addr: number, paddr: number, size: number, offset: number): void {
+    if (!this.mmu.cacheable || !this.bus.isPlainRam(paddr, size)) return;
+    const vpn = Math.floor(addr / 4096);
+    tags[vpn & (TLB_SIZE - 1)] = vpn;
+    addends[vpn & (TLB_SIZE - 1)] = offset - addr;
   }
 
   private loadByteAt(addr: number, faultAddr: number): number {
@@ -215,11 +219,7 @@ export class HartMemory {
     const paddr = this.translateChecked(addr, size, Access.STORE);
     const offset = this.ramOffset(paddr, size);
     if (offset >= 0) {
-      if (this.mmu.cacheable && this.bus.isPlainRam(paddr, size)) {
-        const vpn = Math.floor(addr / 4096);
-        this.storeTag[vpn & (TLB_SIZE - 1)] = vpn;
-        this.storeAdd[vpn & (TLB_SIZE - 1)] = offset - addr;
-      }
+      this.remember(this.storeTag, this.storeAdd, addr, paddr, size, offset);
       if (this.ram.codePages[offset >>> 12] !== 0) this.ram.noteWrite(offset, size);
       return offset;
     }
