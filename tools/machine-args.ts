@@ -1,5 +1,6 @@
 import { readFileSync, writeSync } from 'node:fs';
 import type { Argv } from 'yargs';
+import { BACKEND_NAMES, type BackendName } from '../src/exec/backends.js';
 import type { HostTimeSource } from '../src/vmm/clock.js';
 import type { RunOutcome, VmmConfig } from '../src/vmm/vmm.js';
 import { UsageError } from './errors.js';
@@ -17,6 +18,7 @@ export interface MachineArgs {
   bios: string;
   memory: string;
   clock: string;
+  backend: string;
   'max-insns'?: number;
 }
 
@@ -31,6 +33,7 @@ export function machineOptions<T>(y: Argv<T>): Argv<T & MachineArgs> {
     .option('input', { type: 'string', describe: 'console input: FILE, or - for standard input (read whole, before the run); without it a terminal is the console (Ctrl-A x quits)' })
     .option('memory', { alias: 'm', type: 'string', default: '128', describe: 'RAM size in MiB (or with an M/G suffix)' })
     .option('clock', { type: 'string', default: 'virtual', describe: 'virtual (time derived from instructions: deterministic) or host (real time; record logs every reading)' })
+    .option('backend', { type: 'string', default: 'interp', describe: `execution backend: ${BACKEND_NAMES.join(' or ')}` })
     .option('max-insns', { type: 'number', describe: `stop after N instructions (exit status ${EXIT_LIMIT})` }) as unknown as Argv<T & MachineArgs>;
 }
 
@@ -78,6 +81,7 @@ export function prepareMachine(args: MachineArgs): PreparedMachine {
   }
   if (!Number.isInteger(args.smp) || args.smp < 1 || args.smp > 512) throw new UsageError(`--smp: '${args.smp}' is not a number of harts from 1 to 512`);
   if (args.clock !== 'virtual' && args.clock !== 'host') throw new UsageError(`--clock: '${args.clock}' is not virtual or host`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(args.backend)) throw new UsageError(`--backend: '${args.backend}' is not ${BACKEND_NAMES.join(' or ')}`);
   const kernel = args.kernel === undefined ? undefined : { name: args.kernel, bytes: readImage(args.kernel, '--kernel') };
   const bios = args.bios === 'none' ? undefined : args.bios === 'builtin' ? 'builtin' as const : { name: args.bios, bytes: readImage(args.bios, '--bios') };
   if (bios === 'builtin' && kernel === undefined) throw new UsageError('--bios builtin needs --kernel FILE (an S-mode kernel)');
@@ -91,6 +95,7 @@ export function prepareMachine(args: MachineArgs): PreparedMachine {
       input: args.input === undefined ? undefined : readInput(args.input),
       memoryMiB: parseMemoryMiB(args.memory),
       hostTime: args.clock === 'host' ? hostTime() : undefined,
+      backend: args.backend as BackendName,
     },
     maxInstructions: maxInsns ?? Infinity,
   };

@@ -2,7 +2,8 @@ import type { Hart } from '../cpu/hart.js';
 import { wakeUpPending, type TrapInfo } from '../cpu/trap.js';
 import type { FinishEvent } from '../devices/finish.js';
 import { ExitReason } from '../exec/backend.js';
-import { Interpreter, type InterpHart } from '../exec/interp/interpreter.js';
+import { createBackend, type BackendName, type VmmBackend } from '../exec/backends.js';
+import type { InterpHart } from '../exec/interp/interpreter.js';
 import type { GuestImage } from '../machine/virt.js';
 import { VirtMachine } from '../machine/virt.js';
 import { HostClock, VirtualClock, type GuestClock, type HostTimeSource } from './clock.js';
@@ -54,6 +55,8 @@ export interface VmmConfig {
    * takes it as the guest reads, so the run stays deterministic.
    */
   readonly input?: Uint8Array;
+  /** The execution backend (default `interp`). */
+  readonly backend?: BackendName;
 }
 
 /**
@@ -64,7 +67,7 @@ export interface VmmConfig {
 export class Vmm {
   readonly machine: VirtMachine;
   readonly clock: GuestClock;
-  readonly backend: Interpreter;
+  readonly backend: VmmBackend;
   private finish: FinishEvent | undefined;
   /** The hart whose slice is running, if any. */
   private running: Hart | undefined;
@@ -104,7 +107,7 @@ export class Vmm {
     };
     this.harts = this.machine.harts;
     this.clock = clock;
-    this.backend = new Interpreter(this.machine.bus);
+    this.backend = createBackend(config.backend ?? 'interp', this.machine.bus);
     if (config.bios === 'builtin') {
       const firmware = new BuiltinFirmware({ machine: this.machine, console: config.console, finish: (event) => this.requestFinish(event) });
       firmware.reset(this.machine.entry, BigInt(this.machine.fdtAddress));
