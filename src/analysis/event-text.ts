@@ -22,6 +22,7 @@ const KIND_NAMES: Record<EventKind, string> = {
   [EventKind.CLOCK]: 'clock',
   [EventKind.DIGEST]: 'digest',
   [EventKind.END]: 'end',
+  [EventKind.SNAPSHOT]: 'snapshot',
 };
 
 /** The kind of an event as `deja dump --kind` names it (`trap`, `irq`, `io`, `input`, ...). */
@@ -67,6 +68,8 @@ export function describeEvent(event: TraceEvent, context: EventContext): string 
       return `${position} clock  ${event.ticks} ticks`;
     case EventKind.DIGEST:
       return `${position} digest ${Buffer.from(event.sha256).toString('hex')}`;
+    case EventKind.SNAPSHOT:
+      return `${position} snapshot #${event.sequence}`;
     case EventKind.END:
       return `${position} end    ${event.reason}, exit status ${event.exitCode}, icounts [${event.icounts.join(', ')}], digest ${Buffer.from(event.sha256).toString('hex')}`;
   }

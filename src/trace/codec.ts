@@ -151,6 +151,9 @@ export class EventEncoder {
       case EventKind.DIGEST:
         this.writeBytes(event.sha256);
         break;
+      case EventKind.SNAPSHOT:
+        this.writeNumber(event.sequence);
+        break;
       case EventKind.END:
         this.writeBytes(textEncoder.encode(event.reason));
         this.writeNumber(event.exitCode >= 0 ? event.exitCode * 2 : -event.exitCode * 2 - 1);
@@ -279,6 +282,8 @@ export class EventDecoder {
         return { kind, hart, icount, ticks: this.readBigint() };
       case EventKind.DIGEST:
         return { kind, hart, icount, sha256: this.readBytes() };
+      case EventKind.SNAPSHOT:
+        return { kind, hart, icount, sequence: this.readNumber() };
       case EventKind.END:
         return this.readEnd(hart, icount);
       default:

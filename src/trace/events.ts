@@ -25,6 +25,8 @@ export const enum EventKind {
   DIGEST = 8,
   /** The end of the run. */
   END = 9,
+  /** A full machine snapshot was taken here; its state follows in a snapshot frame after this event's chunk. */
+  SNAPSHOT = 10,
 }
 
 interface EventBase {
@@ -101,6 +103,17 @@ export interface EndEvent extends EventBase {
   sha256: Uint8Array;
 }
 
+/**
+ * A snapshot reference: the machine state at this position is stored in the
+ * trace's next snapshot frame (see `src/rr/snapshot.ts`), so a replay can
+ * restart here instead of at the beginning.
+ */
+export interface SnapshotEvent extends EventBase {
+  kind: EventKind.SNAPSHOT;
+  /** Number of the snapshot in the run (0, 1, 2, ...). */
+  sequence: number;
+}
+
 /** Any trace event. */
 export type TraceEvent =
-  | TrapEvent | IrqEvent | MmioEvent | DmaEvent | ConsoleInputEvent | ClockEvent | DigestEvent | EndEvent;
+  | TrapEvent | IrqEvent | MmioEvent | DmaEvent | ConsoleInputEvent | ClockEvent | DigestEvent | EndEvent | SnapshotEvent;

@@ -23,6 +23,7 @@ const EDGE_EVENTS: [string, TraceEvent][] = [
   ['clock', { kind: EventKind.CLOCK, hart: 2, icount: 3, ticks: 10_000_000n }],
   ['clock max', { kind: EventKind.CLOCK, hart: 2, icount: 1, ticks: MAX_U64 }],
   ['digest', { kind: EventKind.DIGEST, hart: 0, icount: 1_000_000, sha256: sha(0xab) }],
+  ['snapshot', { kind: EventKind.SNAPSHOT, hart: 0, icount: 2_000_000, sequence: 7 }],
   ['end', { kind: EventKind.END, hart: 0, icount: 1_000_001, reason: 'pass ✓', exitCode: -1, icounts: [1_000_001, 0, MAX_ICOUNT], sha256: sha(7) }],
   ['end, no harts', { kind: EventKind.END, hart: 1, icount: 0, reason: '', exitCode: 2 ** 31 - 1, icounts: [], sha256: new Uint8Array() }],
 ];
