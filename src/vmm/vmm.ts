@@ -3,6 +3,7 @@ import { wakeUpPending, type TrapInfo } from '../cpu/trap.js';
 import type { FinishEvent } from '../devices/finish.js';
 import { ExitReason } from '../exec/backend.js';
 import { createBackend, type BackendName, type VmmBackend } from '../exec/backends.js';
+import { withTestPerturbation } from '../exec/perturb.js';
 import type { InterpHart } from '../exec/interp/interpreter.js';
 import type { GuestImage } from '../machine/virt.js';
 import { VirtMachine } from '../machine/virt.js';
@@ -107,7 +108,7 @@ export class Vmm {
     };
     this.harts = this.machine.harts;
     this.clock = clock;
-    this.backend = createBackend(config.backend ?? 'interp', this.machine.bus);
+    this.backend = withTestPerturbation(createBackend(config.backend ?? 'interp', this.machine.bus));
     if (config.bios === 'builtin') {
       const firmware = new BuiltinFirmware({ machine: this.machine, console: config.console, finish: (event) => this.requestFinish(event) });
       firmware.reset(this.machine.entry, BigInt(this.machine.fdtAddress));
