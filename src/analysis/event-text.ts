@@ -11,6 +11,8 @@ export interface EventContext {
 }
 
 const PRIV_NAMES = ['U', 'S', 'H', 'M'];
+/** A privilege level by name, `?` when the trace does not know it (PRIV_UNKNOWN). */
+const privName = (priv: number): string => PRIV_NAMES[priv] ?? '?';
 const IRQ_LINE_NAMES: Record<number, string> = { 1: 'SSIP', 3: 'MSIP', 5: 'STIP', 7: 'MTIP', 9: 'SEIP', 11: 'MEIP' };
 const KIND_NAMES: Record<EventKind, string> = {
   [EventKind.TRAP]: 'trap',
@@ -23,6 +25,7 @@ const KIND_NAMES: Record<EventKind, string> = {
   [EventKind.DIGEST]: 'digest',
   [EventKind.END]: 'end',
   [EventKind.SNAPSHOT]: 'snapshot',
+  [EventKind.EXEC]: 'exec',
 };
 
 /** The kind of an event as `deja dump --kind` names it (`trap`, `irq`, `io`, `input`, ...). */
@@ -50,7 +53,7 @@ export function describeEvent(event: TraceEvent, context: EventContext): string 
       const name = event.interrupt ? interruptName(event.cause) : exceptionName(event.cause);
       const bits = context.instructionAt?.(event.epc);
       const code = bits === undefined ? '' : `  ${disassemble(bits, event.epc)}`;
-      return `${position} trap   ${name} (${event.interrupt ? 'interrupt' : 'exception'} ${event.cause}) ${PRIV_NAMES[event.fromPriv]}->${PRIV_NAMES[event.toPriv]} epc=${hex(event.epc)} tval=${hex(event.tval)}${code}`;
+      return `${position} trap   ${name} (${event.interrupt ? 'interrupt' : 'exception'} ${event.cause}) ${privName(event.fromPriv)}->${privName(event.toPriv)} epc=${hex(event.epc)} tval=${hex(event.tval)}${code}`;
     }
     case EventKind.IRQ:
       return `${position} irq    ${IRQ_LINE_NAMES[event.line] ?? `mip bit ${event.line}`} ${event.level ? 'raised' : 'lowered'}`;
@@ -70,6 +73,10 @@ export function describeEvent(event: TraceEvent, context: EventContext): string 
       return `${position} digest ${Buffer.from(event.sha256).toString('hex')}`;
     case EventKind.SNAPSHOT:
       return `${position} snapshot #${event.sequence}`;
+    case EventKind.EXEC: {
+      const bits = context.instructionAt?.(event.pc);
+      return `${position} exec   pc=${hex(event.pc)}${bits === undefined ? '' : `  ${disassemble(bits, event.pc)}`}`;
+    }
     case EventKind.END:
       return `${position} end    ${event.reason}, exit status ${event.exitCode}, icounts [${event.icounts.join(', ')}], digest ${Buffer.from(event.sha256).toString('hex')}`;
   }

@@ -5,7 +5,9 @@
  * hart as a varint after it), the icount as a zig-zag varint delta from the
  * previous event of the same hart in the same chunk (so every chunk decodes
  * on its own), then the kind's fields: numbers and 64-bit bigints as LEB128
- * varints, byte arrays and strings length-prefixed.
+ * varints, byte arrays and strings length-prefixed. An EXEC event's pc is a
+ * zig-zag delta from the previous EXEC pc of the same hart in the chunk (one
+ * byte for straight-line code).
  *
  * Bigints are stored modulo 2^64 and decode as unsigned (the model's values
  * are addresses and register contents). The encoder writes into one growing
@@ -42,6 +44,7 @@ export class EventEncoder {
   private buffer: Uint8Array;
   private position: number;
   private lastIcount: number[] = [];
+  private lastPc: bigint[] = [];
   private events = 0;
   private firstIcountOfChunk = 0;
 
@@ -80,6 +83,7 @@ export class EventEncoder {
   reset(): void {
     this.position = this.headroom;
     this.lastIcount.fill(0);
+    this.lastPc.fill(0n);
     this.events = 0;
     this.firstIcountOfChunk = 0;
   }
@@ -154,6 +158,13 @@ export class EventEncoder {
       case EventKind.SNAPSHOT:
         this.writeNumber(event.sequence);
         break;
+      case EventKind.EXEC: {
+        while (this.lastPc.length <= hart) this.lastPc.push(0n);
+        const delta = BigInt.asIntN(64, event.pc - this.lastPc[hart]!);
+        this.writeBigint(delta >= 0n ? delta << 1n : ((-delta) << 1n) - 1n);
+        this.lastPc[hart] = BigInt.asUintN(64, event.pc);
+        break;
+      }
       case EventKind.END:
         this.writeBytes(textEncoder.encode(event.reason));
         this.writeNumber(event.exitCode >= 0 ? event.exitCode * 2 : -event.exitCode * 2 - 1);
@@ -231,6 +242,7 @@ export class EventDecoder {
   private position = 0;
   private decoded = 0;
   private readonly lastIcount: number[] = [];
+  private readonly lastPc: bigint[] = [];
 
   /** Prepares to decode `eventCount` events from `payload`, found at `fileOffset` in the file. */
   constructor(private readonly payload: Uint8Array, private readonly eventCount: number, private readonly fileOffset = 0) {}
@@ -284,6 +296,13 @@ export class EventDecoder {
         return { kind, hart, icount, sha256: this.readBytes() };
       case EventKind.SNAPSHOT:
         return { kind, hart, icount, sequence: this.readNumber() };
+      case EventKind.EXEC: {
+        while (this.lastPc.length <= hart) this.lastPc.push(0n);
+        const zigzagPc = this.readBigint();
+        const pc = BigInt.asUintN(64, this.lastPc[hart]! + ((zigzagPc & 1n) === 0n ? zigzagPc >> 1n : -((zigzagPc + 1n) >> 1n)));
+        this.lastPc[hart] = pc;
+        return { kind, hart, icount, pc };
+      }
       case EventKind.END:
         return this.readEnd(hart, icount);
       default:

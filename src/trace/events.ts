@@ -27,7 +27,12 @@ export const enum EventKind {
   END = 9,
   /** A full machine snapshot was taken here; its state follows in a snapshot frame after this event's chunk. */
   SNAPSHOT = 10,
+  /** An instruction executed at a pc (the pc stream of a trace imported from another VMM, e.g. a QEMU log). */
+  EXEC = 11,
 }
+
+/** A privilege level the source of a trace did not state (a QEMU log names no privileges). */
+export const PRIV_UNKNOWN = 15;
 
 interface EventBase {
   /** Hart id. */
@@ -43,6 +48,7 @@ export interface TrapEvent extends EventBase {
   cause: number;
   tval: bigint;
   epc: bigint;
+  /** Privilege before and after the trap (0 U, 1 S, 3 M), or PRIV_UNKNOWN. */
   fromPriv: number;
   toPriv: number;
 }
@@ -114,6 +120,15 @@ export interface SnapshotEvent extends EventBase {
   sequence: number;
 }
 
+/**
+ * One instruction executed: the icount is that of the instruction itself
+ * (the instructions retired before it), the pc its address.
+ */
+export interface ExecEvent extends EventBase {
+  kind: EventKind.EXEC;
+  pc: bigint;
+}
+
 /** Any trace event. */
 export type TraceEvent =
-  | TrapEvent | IrqEvent | MmioEvent | DmaEvent | ConsoleInputEvent | ClockEvent | DigestEvent | EndEvent | SnapshotEvent;
+  | TrapEvent | IrqEvent | MmioEvent | DmaEvent | ConsoleInputEvent | ClockEvent | DigestEvent | EndEvent | SnapshotEvent | ExecEvent;
