@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerDump } from './dump.js';
 import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
+import { registerStats } from './stats.js';
 
 /**
  * yargs reads a lone `-` as a positional argument; `--input -` (standard
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   cli = registerRecord(cli);
   cli = registerDump(cli);
   cli = registerDemo(cli);
+  cli = registerStats(cli);
   await cli.parseAsync();
 }
 
