@@ -4,6 +4,7 @@ import { ImageError } from '../src/machine/elf.js';
 import { TraceError } from '../src/trace/errors.js';
 import { exitWithError, UsageError } from './errors.js';
 import { registerDemo } from './demo.js';
+import { registerDiff } from './diff.js';
 import { registerDump } from './dump.js';
 import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   cli = registerDump(cli);
   cli = registerDemo(cli);
   cli = registerStats(cli);
+  cli = registerDiff(cli);
   await cli.parseAsync();
 }
 
