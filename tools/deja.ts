@@ -6,6 +6,7 @@ import { exitWithError, UsageError } from './errors.js';
 import { registerDemo } from './demo.js';
 import { registerDiff } from './diff.js';
 import { registerDump } from './dump.js';
+import { registerImport } from './import.js';
 import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
 import { registerStats } from './stats.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   cli = registerDemo(cli);
   cli = registerStats(cli);
   cli = registerDiff(cli);
+  cli = registerImport(cli);
   await cli.parseAsync();
 }
 
