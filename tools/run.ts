@@ -1,12 +1,15 @@
 import type { Argv } from 'yargs';
+import { LiveTarget } from '../src/gdb/live-target.js';
 import { disassemble } from '../src/isa/disasm.js';
 import { Vmm, type RetiredInstruction } from '../src/vmm/vmm.js';
+import { GDB_OPTION_HELP, serveGdb } from './gdb-server.js';
 import { runInteractive } from './interactive-console.js';
 import { finishRun, machineOptions, prepareMachine, stdoutConsole, type MachineArgs } from './machine-args.js';
 
 interface RunArgs extends MachineArgs {
   'trace-insns': boolean;
   stats: boolean;
+  gdb?: string;
 }
 
 function formatRetired(insn: RetiredInstruction): string {
@@ -21,11 +24,19 @@ export function registerRun(cli: Argv): Argv {
     'Run a guest on the virt board (exit status = the guest\'s exit code)',
     (y) => machineOptions(y)
       .option('trace-insns', { type: 'boolean', default: false, describe: 'print each retired instruction on stderr: hart icount pc bits disassembly' })
-      .option('stats', { type: 'boolean', default: false, describe: 'print instruction count, time and MIPS on stderr at the end' }) as unknown as Argv<RunArgs>,
+      .option('stats', { type: 'boolean', default: false, describe: 'print instruction count, time and MIPS on stderr at the end' })
+      .option('gdb', { type: 'string', describe: GDB_OPTION_HELP }) as unknown as Argv<RunArgs>,
     async (args) => {
       const { config, maxInstructions } = prepareMachine(args);
       const output = stdoutConsole();
       const vmm = new Vmm({ ...config, console: output.console });
+      if (args.gdb !== undefined) {
+        const target = new LiveTarget(vmm);
+        await serveGdb(target, args.gdb, () => target.outcome() !== undefined);
+        output.flush();
+        finishRun(target.outcome()!);
+        return;
+      }
       const trace = args['trace-insns'] ? (insn: RetiredInstruction) => process.stderr.write(formatRetired(insn)) : undefined;
       const started = process.hrtime.bigint();
       const interactive = config.input === undefined && trace === undefined && process.stdin.isTTY === true;
