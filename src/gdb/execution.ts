@@ -17,7 +17,7 @@ export type StopReason =
 /** Instructions between two looks at the socket (for Ctrl-C) while stepping one by one. */
 const STEPS_PER_SLICE = 20_000;
 /** Instructions per slice of a continue with no breakpoint or watchpoint set. */
-const FREE_RUN_SLICE = 5_000_000;
+const FREE_RUN_SLICE = 1_000_000;
 /** The first window a reverse-continue scans; each further window back is four times larger. */
 const FIRST_REVERSE_WINDOW = 1 << 14;
 

@@ -16,7 +16,7 @@ export interface GdbServerEvents {
 
 /**
  * The GDB remote serial protocol over TCP for one target. One debugger at a
- * time (a second connection is refused while one is open); each connection
+ * time (a new connection takes over from the open one); each connection
  * gets a fresh session (no breakpoints), and the target keeps its position
  * when a debugger goes away. The socket side is asynchronous, every guest
  * step synchronous.
@@ -50,9 +50,10 @@ export class GdbServer {
 
   private accept(socket: Socket): void {
     if (this.active !== undefined) {
-      this.events.log?.(`refused a second debugger from ${socket.remoteAddress}:${socket.remotePort} (one at a time)`);
-      socket.destroy();
-      return;
+      // The old debugger may be gone without the close having arrived yet
+      // (or be stuck): the newest one takes over.
+      this.events.log?.('a new debugger takes over from the one connected');
+      this.active.destroy();
     }
     this.active = socket;
     socket.setNoDelay(true);
@@ -62,7 +63,7 @@ export class GdbServer {
     socket.on('error', (error) => this.events.log?.(`connection error: ${error.message}`));
     socket.on('close', () => {
       connection.closed();
-      this.active = undefined;
+      if (this.active === socket) this.active = undefined;
       this.events.log?.('debugger disconnected');
       this.events.disconnected?.();
     });
