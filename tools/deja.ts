@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ImageError } from '../src/machine/elf.js';
+import { ReplayError } from '../src/rr/replay-error.js';
 import { TraceError } from '../src/trace/errors.js';
 import { exitWithError, UsageError } from './errors.js';
 import { registerDemo } from './demo.js';
@@ -8,6 +9,7 @@ import { registerDiff } from './diff.js';
 import { registerDump } from './dump.js';
 import { registerImport } from './import.js';
 import { registerRecord } from './record.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerStats } from './stats.js';
 
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     .version();
   cli = registerRun(cli);
   cli = registerRecord(cli);
+  cli = registerReplay(cli);
   cli = registerDump(cli);
   cli = registerDemo(cli);
   cli = registerStats(cli);
@@ -49,4 +52,4 @@ async function main(): Promise<void> {
   await cli.parseAsync();
 }
 
-main().catch((error: unknown) => exitWithError(error, (e) => e instanceof UsageError || e instanceof ImageError || e instanceof TraceError));
+main().catch((error: unknown) => exitWithError(error, (e) => e instanceof UsageError || e instanceof ImageError || e instanceof TraceError || e instanceof ReplayError));

@@ -38,6 +38,11 @@ export class Bus {
    * boundary honours; ending a slice on every status poll would cost more).
    */
   afterWrite: (() => void) | undefined;
+  /**
+   * When set and it returns a value, device reads return that value and the
+   * device is not read (a replay feeding recorded I/O results).
+   */
+  readOverride: ((device: MmioDevice, offset: number, size: 1 | 2 | 4 | 8) => bigint | undefined) | undefined;
 
   constructor(readonly ram: Ram) {
     this.ioPages = new Uint8Array(ram.codePages.length);
@@ -74,7 +79,7 @@ export class Bus {
   /** Read a device register; the caller found `region` with `findRegion`. */
   mmioRead(region: BusRegion, paddr: number, size: 1 | 2 | 4 | 8): bigint {
     const offset = paddr - region.base;
-    const value = BigInt.asUintN(size * 8, region.device.read(offset, size));
+    const value = BigInt.asUintN(size * 8, this.readOverride?.(region.device, offset, size) ?? region.device.read(offset, size));
     this.observer?.({ device: region.device, offset, size, write: false, value });
     return value;
   }

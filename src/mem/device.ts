@@ -14,6 +14,10 @@ export interface MmioDevice {
   read(offset: number, size: 1 | 2 | 4 | 8): bigint;
   /** Write the low `size` bytes of `value` at `offset`. */
   write(offset: number, size: 1 | 2 | 4 | 8, value: bigint): void;
+  /** The device's complete state, for snapshots (absent on stateless devices). */
+  save?(): Uint8Array;
+  /** Replace the device's state with one from `save` (throws on a malformed state). */
+  restore?(state: Uint8Array): void;
 }
 
 /** A level-triggered interrupt line from a device to an interrupt controller. */

@@ -64,6 +64,11 @@ export class Recorder {
     this.sink({ kind: EventKind.DIGEST, hart: 0, icount: harts[0]!.icount, sha256: machineDigest(harts, this.vmm.machine.ram) });
   }
 
+  /** Record that snapshot number `sequence` is taken at the current position. */
+  snapshot(sequence: number): void {
+    this.sink({ kind: EventKind.SNAPSHOT, hart: 0, icount: this.vmm.machine.harts[0]!.icount, sequence });
+  }
+
   /** Record the end of the run with the final icounts and state digest. */
   end(outcome: RunOutcome): void {
     const harts = this.vmm.machine.harts;

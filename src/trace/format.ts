@@ -27,7 +27,7 @@ export const MAGIC = Uint8Array.of(0x89, 0x44, 0x45, 0x4a, 0x41, 0x0d, 0x0a, 0x1
 export const END_MAGIC = new TextEncoder().encode('DEJA-END');
 
 /** The format version this code writes and the newest it reads. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** Bytes before the header: magic, version, header length. */
 export const PREAMBLE_FIXED_BYTES = 16;
@@ -41,10 +41,18 @@ export const TRAILER_BYTES = 16;
 /** The largest header or frame payload a reader accepts (a guard against corrupt lengths). */
 export const MAX_SECTION_BYTES = 64 << 20;
 
+/** The codec of snapshot frames: the state, deflate-compressed (raw deflate, RFC 1951). */
+export const DEFLATE_CODEC = 1;
+
+/** The largest snapshot frame payload a reader accepts. */
+export const MAX_SNAPSHOT_BYTES = 1 << 30;
+
 /** Frame types. */
 export const enum FrameType {
   /** A chunk of events. */
   CHUNK = 0x43,
+  /** A machine snapshot (format version 2 on): codec 1, first icount = the snapshot's, event count = its sequence number. */
+  SNAPSHOT = 0x53,
   /** The footer with the chunk index. */
   FOOTER = 0x46,
 }
@@ -109,9 +117,10 @@ export function frameCrc(header: Uint8Array, payload: Uint8Array): number {
 export function parseFrameHeader(bytes: Uint8Array, offset: number): FrameHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, FRAME_HEADER_BYTES);
   const type = view.getUint8(0);
-  if (type !== FrameType.CHUNK && type !== FrameType.FOOTER) throw new TraceError(`unknown frame type 0x${type.toString(16)}`, offset);
+  if (type !== FrameType.CHUNK && type !== FrameType.FOOTER && type !== FrameType.SNAPSHOT) throw new TraceError(`unknown frame type 0x${type.toString(16)}`, offset);
   const length = view.getUint32(4, true);
-  if (length > MAX_SECTION_BYTES) throw new TraceError(`frame claims ${length} bytes, more than ${MAX_SECTION_BYTES}`, offset);
+  const limit = type === FrameType.SNAPSHOT ? MAX_SNAPSHOT_BYTES : MAX_SECTION_BYTES;
+  if (length > limit) throw new TraceError(`frame claims ${length} bytes, more than ${limit}`, offset);
   const high = view.getUint32(12, true);
   if (high >= 0x20_0000) throw new TraceError('frame first icount is out of range', offset);
   return {

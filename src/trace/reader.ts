@@ -5,14 +5,15 @@
  * and decodes events chunk by chunk, verifying each checksum.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { EventDecoder, VARINT_CODEC } from './codec.js';
 import type { TraceEvent } from './events.js';
 import { TraceError } from './errors.js';
 import {
-  FORMAT_VERSION, FRAME_HEADER_BYTES, FrameType, MAX_SECTION_BYTES, PREAMBLE_FIXED_BYTES, TRAILER_BYTES,
+  DEFLATE_CODEC, FORMAT_VERSION, FRAME_HEADER_BYTES, FrameType, MAX_SECTION_BYTES, MAX_SNAPSHOT_BYTES, PREAMBLE_FIXED_BYTES, TRAILER_BYTES,
   frameCrc, parseFrameHeader, parseTrailer, preambleCrc, startsWithMagic,
 } from './format.js';
-import { type ChunkMeta, decodeFooter, decodeHeader, type TraceFooter, type TraceHeader } from './schema.js';
+import { type ChunkMeta, decodeFooter, decodeHeader, type SnapshotMeta, type TraceFooter, type TraceHeader } from './schema.js';
 
 /** Where an incomplete file stops being readable. */
 export interface Truncation {
@@ -32,6 +33,8 @@ export class TraceReader {
     readonly formatVersion: number,
     /** Every complete chunk, in file order. */
     readonly chunks: readonly ChunkMeta[],
+    /** Every complete snapshot frame, in file order. */
+    readonly snapshots: readonly SnapshotMeta[],
     /** The footer, when the file was closed cleanly. */
     readonly footer: TraceFooter | undefined,
     /** Set when the file has no footer: how far the complete chunks go. */
@@ -50,9 +53,9 @@ export class TraceReader {
       const size = fstatSync(fd).size;
       const { header, formatVersion, end } = readPreamble(fd, path, size);
       const footer = readFooter(fd, size, end);
-      if (footer) return new TraceReader(path, fd, header, formatVersion, footer.chunks, footer, undefined);
-      const { chunks, atOffset } = walkChunks(fd, end, size);
-      return new TraceReader(path, fd, header, formatVersion, chunks, undefined, { atOffset });
+      if (footer) return new TraceReader(path, fd, header, formatVersion, footer.chunks, footer.snapshots, footer, undefined);
+      const { chunks, snapshots, atOffset } = walkFrames(fd, end, size);
+      return new TraceReader(path, fd, header, formatVersion, chunks, snapshots, undefined, { atOffset });
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -101,6 +104,28 @@ export class TraceReader {
     const events: TraceEvent[] = [];
     for (let event = decoder.next(); event !== undefined; event = decoder.next()) events.push(event);
     return events;
+  }
+
+  /**
+   * The machine state stored by snapshot `index` (decompressed); throws a
+   * TraceError on a checksum mismatch or a payload that does not inflate.
+   */
+  readSnapshot(index: number): Uint8Array {
+    const snapshot = this.snapshots[index];
+    if (!snapshot) throw new TraceError(`trace ${this.path} has no snapshot ${index}`);
+    const frame = readExactly(this.fd, snapshot.offset, FRAME_HEADER_BYTES + snapshot.length);
+    const header = parseFrameHeader(frame, snapshot.offset);
+    if (header.type !== FrameType.SNAPSHOT || header.length !== snapshot.length || header.eventCount !== snapshot.sequence) {
+      throw new TraceError('snapshot frame does not match the index', snapshot.offset);
+    }
+    const payload = frame.subarray(FRAME_HEADER_BYTES);
+    if (frameCrc(frame, payload) !== header.crc) throw new TraceError('snapshot checksum mismatch', snapshot.offset);
+    if (header.codec !== DEFLATE_CODEC) throw new TraceError(`unknown snapshot codec ${header.codec}`, snapshot.offset);
+    try {
+      return new Uint8Array(inflateRawSync(payload, { maxOutputLength: 2 ** 32 }));
+    } catch (error) {
+      throw new TraceError(`snapshot does not decompress: ${(error as Error).message}`, snapshot.offset + FRAME_HEADER_BYTES);
+    }
   }
 
   /** Every event of the complete chunks in order, from the chunk holding `fromIcount` when given. */
@@ -167,22 +192,37 @@ function readFooter(fd: number, size: number, framesStart: number): TraceFooter 
   if (frameCrc(frame, payload) !== frameHeader.crc) throw new TraceError('trace footer checksum mismatch', footerOffset);
   const footer = decodeFooter(payload, footerOffset + FRAME_HEADER_BYTES);
   let expected = framesStart;
-  for (const chunk of footer.chunks) {
+  let snapshot = 0;
+  const skipSnapshots = (chunksBefore: number): void => {
+    for (let next = footer.snapshots[snapshot]; next !== undefined && next.chunksBefore === chunksBefore; next = footer.snapshots[++snapshot]) {
+      if (next.offset !== expected || next.length > MAX_SNAPSHOT_BYTES) throw new TraceError('trace index does not match the snapshot layout', footerOffset);
+      expected += FRAME_HEADER_BYTES + next.length;
+    }
+  };
+  footer.chunks.forEach((chunk, index) => {
+    skipSnapshots(index);
     if (chunk.offset !== expected || chunk.length > MAX_SECTION_BYTES) throw new TraceError('trace index does not match the chunk layout', footerOffset);
     expected += FRAME_HEADER_BYTES + chunk.length;
-  }
+  });
+  skipSnapshots(footer.chunks.length);
+  if (snapshot !== footer.snapshots.length) throw new TraceError('trace index lists snapshots out of order', footerOffset);
   if (expected !== footerOffset) throw new TraceError('trace index does not end at the footer', footerOffset);
   return footer;
 }
 
-/** Walks the chunk frames from `offset` to the first incomplete frame (or a footer frame). */
-function walkChunks(fd: number, offset: number, size: number): { chunks: ChunkMeta[]; atOffset: number } {
+/** Walks the chunk and snapshot frames from `offset` to the first incomplete frame (or a footer frame). */
+function walkFrames(fd: number, offset: number, size: number): { chunks: ChunkMeta[]; snapshots: SnapshotMeta[]; atOffset: number } {
   const chunks: ChunkMeta[] = [];
+  const snapshots: SnapshotMeta[] = [];
   while (offset + FRAME_HEADER_BYTES <= size) {
     const header = parseFrameHeader(readExactly(fd, offset, FRAME_HEADER_BYTES), offset);
-    if (header.type !== FrameType.CHUNK || offset + FRAME_HEADER_BYTES + header.length > size) break;
-    chunks.push({ offset, firstIcount: header.firstIcount, eventCount: header.eventCount, codec: header.codec, length: header.length });
+    if (header.type === FrameType.FOOTER || offset + FRAME_HEADER_BYTES + header.length > size) break;
+    if (header.type === FrameType.CHUNK) {
+      chunks.push({ offset, firstIcount: header.firstIcount, eventCount: header.eventCount, codec: header.codec, length: header.length });
+    } else {
+      snapshots.push({ offset, icount: header.firstIcount, sequence: header.eventCount, length: header.length, chunksBefore: chunks.length });
+    }
     offset += FRAME_HEADER_BYTES + header.length;
   }
-  return { chunks, atOffset: offset };
+  return { chunks, snapshots, atOffset: offset };
 }

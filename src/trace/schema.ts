@@ -48,6 +48,10 @@ export interface TraceHeader {
   /** Instructions between two digests of a hart (0 = none). */
   digestInterval: number;
   devices: TraceDevice[];
+  /** The recorder's run slice in instructions (0 in version 1 traces, which used 5,000,000). */
+  sliceInstructions: number;
+  /** Instructions between two snapshots (0 = none). */
+  snapshotInterval: number;
 }
 
 /** Where one chunk lies in the file (an index entry). */
@@ -62,9 +66,24 @@ export interface ChunkMeta {
   length: number;
 }
 
+/** Where one snapshot frame lies in the file (an index entry). */
+export interface SnapshotMeta {
+  /** File offset of the snapshot frame. */
+  offset: number;
+  /** Hart 0's icount at the snapshot. */
+  icount: number;
+  /** Number of the snapshot in the run. */
+  sequence: number;
+  /** Payload length in bytes. */
+  length: number;
+  /** Chunks written before the snapshot frame (replay resumes with the next chunk). */
+  chunksBefore: number;
+}
+
 /** The footer written on a clean close. */
 export interface TraceFooter {
   chunks: ChunkMeta[];
+  snapshots: SnapshotMeta[];
   eventCount: number;
 }
 
@@ -95,6 +114,8 @@ export function encodeHeader(header: TraceHeader, formatVersion: number): Uint8A
     argv: header.argv,
     startTime: header.startTime,
     digestInterval: String(header.digestInterval),
+    sliceInstructions: String(header.sliceInstructions),
+    snapshotInterval: String(header.snapshotInterval),
     devices: header.devices.map((device) => ({ name: device.name, base: String(device.base), size: String(device.size) })),
   })).finish();
 }
@@ -139,6 +160,8 @@ export function decodeHeader(bytes: Uint8Array, offset: number): { header: Trace
       argv: object.argv as string[],
       startTime: object.startTime as string,
       digestInterval: safeNumber(object.digestInterval as string, 'digest interval', offset),
+      sliceInstructions: safeNumber(object.sliceInstructions as string, 'slice', offset),
+      snapshotInterval: safeNumber(object.snapshotInterval as string, 'snapshot interval', offset),
       devices: (object.devices as { name: string; base: string; size: string }[])
         .map((device) => ({ name: device.name, base: BigInt(device.base), size: BigInt(device.size) })),
     },
@@ -150,6 +173,7 @@ export function encodeFooter(footer: TraceFooter): Uint8Array {
   return FooterType.encode(FooterType.fromObject({
     index: {
       chunks: footer.chunks.map((chunk) => ({ ...chunk, offset: String(chunk.offset), firstIcount: String(chunk.firstIcount) })),
+      snapshots: footer.snapshots.map((snapshot) => ({ ...snapshot, offset: String(snapshot.offset), icount: String(snapshot.icount) })),
     },
     eventCount: String(footer.eventCount),
   })).finish();
@@ -158,7 +182,7 @@ export function encodeFooter(footer: TraceFooter): Uint8Array {
 /** Decodes footer bytes found at file offset `offset`. */
 export function decodeFooter(bytes: Uint8Array, offset: number): TraceFooter {
   const object = decodeAt('footer', offset, () => FooterType.toObject(FooterType.decode(bytes), CONVERSION));
-  const index = (object.index ?? { chunks: [] }) as { chunks: Record<string, string | number>[] };
+  const index = (object.index ?? { chunks: [], snapshots: [] }) as { chunks: Record<string, string | number>[]; snapshots?: Record<string, string | number>[] };
   const chunks = index.chunks.map((chunk) => ({
     offset: safeNumber(String(chunk.offset), 'chunk offset', offset),
     firstIcount: safeNumber(String(chunk.firstIcount), 'chunk icount', offset),
@@ -166,5 +190,12 @@ export function decodeFooter(bytes: Uint8Array, offset: number): TraceFooter {
     codec: chunk.codec as number,
     length: chunk.length as number,
   }));
-  return { chunks, eventCount: safeNumber(object.eventCount as string, 'event count', offset) };
+  const snapshots = (index.snapshots ?? []).map((snapshot) => ({
+    offset: safeNumber(String(snapshot.offset), 'snapshot offset', offset),
+    icount: safeNumber(String(snapshot.icount), 'snapshot icount', offset),
+    sequence: snapshot.sequence as number,
+    length: snapshot.length as number,
+    chunksBefore: snapshot.chunksBefore as number,
+  }));
+  return { chunks, snapshots, eventCount: safeNumber(object.eventCount as string, 'event count', offset) };
 }

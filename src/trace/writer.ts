@@ -6,11 +6,12 @@
  * the events not yet flushed and leaves a file of complete chunks.
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { EventEncoder, VARINT_CODEC } from './codec.js';
 import type { EndEvent, TraceEvent } from './events.js';
 import { TraceError } from './errors.js';
-import { encodePreamble, encodeTrailer, FORMAT_VERSION, FRAME_HEADER_BYTES, FrameType, writeFrameHeader } from './format.js';
-import { type ChunkMeta, encodeFooter, encodeHeader, type TraceHeader } from './schema.js';
+import { DEFLATE_CODEC, encodePreamble, encodeTrailer, FORMAT_VERSION, FRAME_HEADER_BYTES, FrameType, MAX_SNAPSHOT_BYTES, writeFrameHeader } from './format.js';
+import { type ChunkMeta, encodeFooter, encodeHeader, type SnapshotMeta, type TraceHeader } from './schema.js';
 
 /** Options of `TraceWriter.create`. */
 export interface TraceWriterOptions {
@@ -26,6 +27,7 @@ export interface TraceWriterOptions {
 export class TraceWriter {
   private readonly encoder = new EventEncoder(FRAME_HEADER_BYTES);
   private readonly chunks: ChunkMeta[] = [];
+  private readonly snapshots: SnapshotMeta[] = [];
   private eventTotal = 0;
   private closed = false;
 
@@ -86,11 +88,29 @@ export class TraceWriter {
     encoder.reset();
   }
 
+  /**
+   * Writes the buffered events, then a snapshot frame holding `state` (the
+   * machine state at hart 0's `icount`, deflate-compressed here), so that a
+   * replay can restore it and go on with the events that follow.
+   */
+  writeSnapshot(icount: number, sequence: number, state: Uint8Array): void {
+    if (this.closed) throw new TraceError(`trace file ${this.path} is closed`);
+    this.flush();
+    const payload = deflateRawSync(state, { level: 1 });
+    if (payload.length > MAX_SNAPSHOT_BYTES) throw new TraceError(`snapshot at icount ${icount} compresses to ${payload.length} bytes, more than ${MAX_SNAPSHOT_BYTES}`);
+    const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+    frame.set(payload, FRAME_HEADER_BYTES);
+    writeFrameHeader(frame, FrameType.SNAPSHOT, DEFLATE_CODEC, icount, sequence);
+    const meta: SnapshotMeta = { offset: this.offset, icount, sequence, length: payload.length, chunksBefore: this.chunks.length };
+    this.writeAll(frame);
+    this.snapshots.push(meta);
+  }
+
   /** Appends `end`, writes the last chunk, the footer with the index and the trailer, and closes the file. */
   close(end: EndEvent): void {
     this.append(end);
     this.flush();
-    const footer = encodeFooter({ chunks: this.chunks, eventCount: this.eventTotal });
+    const footer = encodeFooter({ chunks: this.chunks, snapshots: this.snapshots, eventCount: this.eventTotal });
     const frame = new Uint8Array(FRAME_HEADER_BYTES + footer.length);
     frame.set(footer, FRAME_HEADER_BYTES);
     writeFrameHeader(frame, FrameType.FOOTER, 0, 0, this.chunks.length);

@@ -15,6 +15,15 @@ export class VirtualClock implements GuestClock {
 
   constructor(private readonly harts: readonly Hart[]) {}
 
+  /** Ticks skipped while every hart waited (the part of the time not derived from icounts): snapshot state. */
+  get skippedTicks(): bigint {
+    return this.skipped;
+  }
+
+  set skippedTicks(ticks: bigint) {
+    this.skipped = ticks;
+  }
+
   /** Current time in ticks. */
   now(): bigint {
     return this.skipped + BigInt(Math.floor(this.averageIcount() / INSNS_PER_TICK));

@@ -14,7 +14,7 @@ import { BuiltinFirmware } from './sbi.js';
 const QUANTUM = 1 << 20;
 
 /** How a run ended. */
-export type StopReason = 'pass' | 'fail' | 'reset' | 'unsupported' | 'max-insns' | 'idle' | 'trap-loop';
+export type StopReason = 'pass' | 'fail' | 'reset' | 'unsupported' | 'max-insns' | 'idle' | 'trap-loop' | 'paused';
 
 /** The outcome of `Vmm.run`. */
 export interface RunOutcome {
@@ -72,6 +72,7 @@ export class Vmm {
   private finish: FinishEvent | undefined;
   /** The hart whose slice is running, if any. */
   private running: Hart | undefined;
+  private pauseRequested = false;
 
   /** The hart whose slice is running, if any (devices act on its behalf). */
   runningHart(): Hart | undefined {
@@ -132,6 +133,26 @@ export class Vmm {
     }
   }
 
+  /**
+   * Forget a power-off or reset request, so that `run` goes on: for a replay
+   * that restored the machine to a point before the request.
+   */
+  clearFinish(): void {
+    this.finish = undefined;
+  }
+
+  /**
+   * Make `run` return (reason `paused`) after the current instruction: a
+   * replay that found a divergence, or a debugger, stops the machine here.
+   */
+  pause(): void {
+    this.pauseRequested = true;
+    for (const hart of this.harts) {
+      hart.stopRequest = true;
+      hart.interruptCheck = true;
+    }
+  }
+
   /** Instructions retired so far by all harts. */
   instructions(): number {
     return this.harts.reduce((sum, hart) => sum + hart.icount, 0);
@@ -144,6 +165,11 @@ export class Vmm {
   run(maxInstructions = Infinity, onRetire?: (insn: RetiredInstruction) => void): RunOutcome {
     const machine = this.machine;
     for (;;) {
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        for (const hart of this.harts) hart.stopRequest = false;
+        return { reason: 'paused', exitCode: 0, message: 'paused', instructions: this.instructions() };
+      }
       if (this.finish !== undefined) return this.outcome(this.finish);
       let allWaiting = true;
       let progressed = false;
@@ -165,6 +191,7 @@ export class Vmm {
         if (exit === ExitReason.TRAP_LOOP) return this.trapLoop(hart);
         progressed = true;
         machine.syncDevices();
+        if (this.pauseRequested) break;
       }
       if (this.finish !== undefined) continue;
       if (allWaiting) {

@@ -22,6 +22,8 @@ const HEADER: TraceHeader = {
   startTime: '2024-01-01T00:00:00Z',
   digestInterval: 1_000_000,
   devices: [{ name: 'uart0', base: 0x1000_0000n, size: 0x100n }, { name: 'plic', base: 0xc00_0000n, size: 0x60_0000n }],
+  sliceInstructions: 5_000_000,
+  snapshotInterval: 0,
 };
 
 const END: EndEvent = { kind: EventKind.END, hart: 0, icount: 10_000, reason: 'pass', exitCode: 0, icounts: [10_000, 9_990], sha256: new Uint8Array(32).fill(9) };

@@ -4,7 +4,7 @@ import { decodeFooter, decodeHeader, encodeFooter, encodeHeader, type TraceFoote
 
 const EMPTY: TraceHeader = {
   toolVersion: '', machine: { memoryMib: 0, harts: 0, bios: '', kernel: '', initrd: '', append: '', backend: '', clock: 'virtual' },
-  images: [], argv: [], startTime: '', digestInterval: 0, devices: [],
+  images: [], argv: [], startTime: '', digestInterval: 0, devices: [], sliceInstructions: 0, snapshotInterval: 0,
 };
 
 const FULL: TraceHeader = {
@@ -15,6 +15,8 @@ const FULL: TraceHeader = {
   startTime: '2025-06-30T12:00:00.000Z',
   digestInterval: 2 ** 50,
   devices: [{ name: 'ram-hole', base: (1n << 64n) - 4096n, size: 4096n }],
+  sliceInstructions: 1_000_000,
+  snapshotInterval: 2 ** 40,
 };
 
 describe('trace schema', () => {
@@ -23,8 +25,9 @@ describe('trace schema', () => {
   });
 
   it.each<[string, TraceFooter]>([
-    ['empty', { chunks: [], eventCount: 0 }],
-    ['two chunks', { chunks: [{ offset: 100, firstIcount: 0, eventCount: 5, codec: 1, length: 30 }, { offset: 154, firstIcount: 2 ** 45, eventCount: 1, codec: 1, length: 9 }], eventCount: 6 }],
+    ['empty', { chunks: [], snapshots: [], eventCount: 0 }],
+    ['two chunks', { chunks: [{ offset: 100, firstIcount: 0, eventCount: 5, codec: 1, length: 30 }, { offset: 154, firstIcount: 2 ** 45, eventCount: 1, codec: 1, length: 9 }], snapshots: [], eventCount: 6 }],
+    ['a snapshot between chunks', { chunks: [{ offset: 100, firstIcount: 0, eventCount: 5, codec: 1, length: 30 }], snapshots: [{ offset: 154, icount: 2 ** 40, sequence: 3, length: 5000, chunksBefore: 1 }], eventCount: 5 }],
   ])('round-trips a footer: %s', (_, footer) => {
     expect(decodeFooter(encodeFooter(footer), 0)).toEqual(footer);
   });

@@ -1,0 +1,323 @@
+import type { BackendName } from '../exec/backends.js';
+import { EventKind, type TraceEvent } from '../trace/events.js';
+import { TraceReader } from '../trace/reader.js';
+import { sameEvent } from '../trace/same-event.js';
+import type { TraceHeader } from '../trace/schema.js';
+import { Vmm, type RetiredInstruction, type RunOutcome } from '../vmm/vmm.js';
+import { clockCursor, EventCursor } from './event-cursor.js';
+import { decodeSnapshot, restoreMachineState } from './machine-snapshot.js';
+import { RamRestorer } from './ram-restorer.js';
+import { Recorder } from './recorder.js';
+import { loadReplayImages, type ImagePaths, type ReplayImages } from './replay-images.js';
+import { ReplayError } from './replay-error.js';
+import { isMultiple, LEGACY_SLICE, nextStop, type RunSchedule } from './schedule.js';
+
+/** How a replay is made. */
+export interface ReplayOptions {
+  /** Guest console output during the replay (default: dropped). */
+  readonly console?: (byte: number) => void;
+  /** Paths replacing the image names the header records. */
+  readonly images?: ImagePaths;
+  /** The backend to replay on (default: the one the header names). */
+  readonly backend?: BackendName;
+}
+
+/** The first place where the replay did not do what the recording did. */
+export interface Divergence {
+  readonly hart: number;
+  readonly icount: number;
+  /** The event the recording has next (undefined: the recording ended here). */
+  readonly expected: TraceEvent | undefined;
+  /** The event the replay produced (undefined: the replay ended or went idle without it). */
+  readonly actual: TraceEvent | undefined;
+  /** The icount of the last digest that still matched (undefined: none). */
+  readonly lastMatchingDigest: number | undefined;
+}
+
+/** Where `runTo` stopped. */
+export interface ReplayProgress {
+  /** True when the replay is at the requested icount. */
+  readonly reached: boolean;
+  readonly divergence?: Divergence;
+}
+
+/**
+ * A recorded run, replayed: the machine rebuilt from the header's images
+ * (checked by SHA-256), the recorded console input and host-clock readings
+ * fed back at their recorded positions, and every event the machine emits
+ * compared with the recorded one (verify mode: devices run again). It runs
+ * forward with `runTo` and moves anywhere with `seek`, restoring the nearest
+ * snapshot stored in the trace.
+ */
+export class ReplaySession {
+  private current!: Vmm;
+  private cursor!: EventCursor;
+  private clocks!: EventCursor;
+  private ram: RamRestorer | undefined;
+  private recorder!: Recorder;
+  private readonly schedule: RunSchedule;
+  private readonly images: ReplayImages;
+  private divergence: Divergence | undefined;
+  private lastDigest: number | undefined;
+  private ended = false;
+  private lastTicks = 0n;
+  /** Events compared and found equal since the session was opened. */
+  eventsChecked = 0;
+  /** How the replayed run ended, once it has. */
+  outcome: RunOutcome | undefined;
+  private readonly endPosition: number;
+
+  private constructor(readonly reader: TraceReader, private readonly options: ReplayOptions) {
+    const header = reader.header;
+    this.schedule = { slice: header.sliceInstructions || LEGACY_SLICE, digestEvery: header.digestInterval, snapshotEvery: header.snapshotInterval };
+    this.images = loadReplayImages(header, options.images);
+    this.endPosition = lastPosition(reader);
+    this.rebuild();
+  }
+
+  /**
+   * Open the trace at `path` and build its machine at icount 0.
+   * @throws TraceError for an unreadable trace, ImageError for a missing or changed image.
+   */
+  static open(path: string, options: ReplayOptions = {}): ReplaySession {
+    const reader = TraceReader.open(path);
+    try {
+      return new ReplaySession(reader, options);
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+  }
+
+  /** The trace header. */
+  get header(): TraceHeader {
+    return this.reader.header;
+  }
+
+  /** The machine at the current position (a seek may replace it: read it here each time). */
+  get vmm(): Vmm {
+    return this.current;
+  }
+
+  /** Hart 0's icount at the current position. */
+  icount(): number {
+    return this.current.machine.harts[0]!.icount;
+  }
+
+  /** Hart 0's icount at the end of the recording (or of its last complete chunk). */
+  endIcount(): number {
+    return this.endPosition;
+  }
+
+  /** Whether the trace was closed cleanly (it has an END event). */
+  get complete(): boolean {
+    return this.reader.truncated === undefined;
+  }
+
+  /** The first divergence found, if any. */
+  get firstDivergence(): Divergence | undefined {
+    return this.divergence;
+  }
+
+  /** Whether the replayed run has ended (its END event was reached and compared). */
+  get finished(): boolean {
+    return this.ended;
+  }
+
+  /**
+   * Run forward to hart 0's icount `target` (never past the end of the
+   * recording), comparing every event; stops early at a divergence or at the
+   * end of the run. With `onRetire`, instructions run one at a time and each
+   * is reported (slow: for short stretches).
+   */
+  runTo(target: number, onRetire?: (insn: RetiredInstruction) => void): ReplayProgress {
+    const limit = Math.min(target, this.endPosition);
+    while (this.divergence === undefined && !this.ended && this.icount() < limit) {
+      const stop = nextStop(this.schedule, this.icount(), limit);
+      const outcome = this.current.run(stop, onRetire);
+      if (outcome.reason === 'paused') break;
+      this.afterSlice(outcome, stop);
+    }
+    if (this.divergence === undefined && !this.ended && this.icount() === this.endPosition) this.endIfRecorded();
+    return { reached: this.icount() === target, divergence: this.divergence };
+  }
+
+  /** Replay to the end of the recording. */
+  runToEnd(): ReplayProgress {
+    return this.runTo(this.endPosition);
+  }
+
+  /**
+   * Move to hart 0's icount `target`, backwards or forwards: from the
+   * current position when that is on the way, otherwise from the nearest
+   * snapshot at or before `target` (or from the beginning).
+   */
+  seek(target: number): ReplayProgress {
+    if (target < 0 || target > this.endPosition) {
+      throw new ReplayError(`icount ${target} is outside the recording (0..${this.endPosition})`);
+    }
+    const snapshots = this.reader.snapshots;
+    let best = -1;
+    for (let i = 0; i < snapshots.length && snapshots[i]!.icount <= target; i++) best = i;
+    const here = this.icount();
+    const snapshotIcount = best < 0 ? 0 : snapshots[best]!.icount;
+    if (here > target || this.divergence !== undefined || this.ended || snapshotIcount > here) {
+      if (best < 0) this.rebuild();
+      else this.restoreSnapshot(best);
+    }
+    return this.runTo(target);
+  }
+
+  /** Closes the trace file. */
+  close(): void {
+    this.reader.close();
+  }
+
+  private rebuild(): void {
+    const header = this.header;
+    const clockHost = header.machine.clock === 'host';
+    this.clocks = clockCursor(this.reader, 0);
+    this.current = new Vmm({
+      bios: this.images.bios,
+      kernel: this.images.kernel,
+      initrd: this.images.initrd,
+      append: header.machine.append || undefined,
+      memoryMiB: header.machine.memoryMib,
+      harts: header.machine.harts,
+      backend: this.options.backend ?? (header.machine.backend as BackendName),
+      console: this.options.console ?? (() => {}),
+      hostTime: clockHost ? { nowNs: () => this.nextClockReading() * 100n, sleepUntilNs: () => {} } : undefined,
+    });
+    this.cursor = new EventCursor(this.reader, 0);
+    this.divergence = undefined;
+    this.ended = false;
+    this.outcome = undefined;
+    this.lastDigest = undefined;
+    this.lastTicks = 0n;
+    this.recorder = new Recorder(this.current, (event) => this.check(event));
+    this.ram = this.reader.snapshots.length > 0 ? new RamRestorer(this.current.machine.ram) : undefined;
+    this.injectInput();
+  }
+
+  private restoreSnapshot(index: number): void {
+    const ram = this.ram!;
+    const ramPages = this.current.machine.ram.codePages.length;
+    while (ram.snapshotCount <= index) {
+      const meta = this.reader.snapshots[ram.snapshotCount]!;
+      try {
+        ram.add(decodeSnapshot(this.reader.readSnapshot(ram.snapshotCount), ramPages));
+      } catch (error) {
+        throw new ReplayError(`snapshot ${meta.sequence} (at file offset ${meta.offset}) is malformed: ${(error as Error).message}`);
+      }
+    }
+    const meta = this.reader.snapshots[index]!;
+    const snapshot = decodeSnapshot(this.reader.readSnapshot(index), ramPages);
+    ram.restore(index);
+    restoreMachineState(this.current, snapshot);
+    this.cursor = new EventCursor(this.reader, meta.chunksBefore);
+    this.clocks = clockCursor(this.reader, meta.chunksBefore);
+    this.divergence = undefined;
+    this.ended = false;
+    this.outcome = undefined;
+    this.injectInput();
+  }
+
+  /** After a slice that ended at `stop`: the end of the run, or the digest, snapshot and input due there. */
+  private afterSlice(outcome: RunOutcome, stop: number): void {
+    const recorder = this.recorder;
+    if (outcome.reason !== 'max-insns' && outcome.reason !== 'idle') {
+      this.outcome = outcome;
+      recorder.end(outcome);
+      this.ended = this.divergence === undefined;
+      return;
+    }
+    if (outcome.reason === 'idle') {
+      if (!this.injectInput()) {
+        const expected = this.cursor.peek();
+        if (expected?.kind === EventKind.END && expected.reason === 'idle') {
+          this.outcome = outcome;
+          recorder.end(outcome);
+          this.ended = this.divergence === undefined;
+        } else {
+          this.diverge(expected, undefined);
+        }
+      }
+      return;
+    }
+    if (isMultiple(stop, this.schedule.digestEvery)) recorder.digest();
+    if (isMultiple(stop, this.schedule.snapshotEvery)) recorder.snapshot(stop / this.schedule.snapshotEvery - 1);
+    this.injectInput();
+  }
+
+  /** At the end position of a recording that stopped at its instruction limit, compare its END. */
+  private endIfRecorded(): void {
+    const expected = this.cursor.peek();
+    if (expected?.kind !== EventKind.END) return;
+    const outcome: RunOutcome = { reason: 'max-insns', exitCode: 0, message: `instruction limit reached (${this.endPosition})`, instructions: this.current.instructions() };
+    this.outcome = outcome;
+    this.recorder.end(outcome);
+    this.ended = this.divergence === undefined;
+  }
+
+  /** Give the guest the console input recorded at the current position; true if there was some. */
+  private injectInput(): boolean {
+    let given = false;
+    for (let next = this.cursor.peek(); next?.kind === EventKind.CONSOLE_INPUT && next.icount === this.icount(); next = this.cursor.peek()) {
+      this.cursor.next();
+      this.eventsChecked++;
+      this.current.machine.uart.pushInput(next.bytes);
+      given = true;
+    }
+    return given;
+  }
+
+  /** Compare an event the replay produced with the next recorded one. */
+  private check(actual: TraceEvent): void {
+    if (this.divergence !== undefined) return;
+    const expected = this.cursor.peek();
+    if (expected !== undefined && sameEvent(expected, actual)) {
+      this.cursor.next();
+      this.eventsChecked++;
+      if (actual.kind === EventKind.DIGEST) this.lastDigest = actual.icount;
+      return;
+    }
+    if (expected === undefined && !this.complete) {
+      this.current.pause();
+      return;
+    }
+    this.diverge(expected, actual);
+  }
+
+  private diverge(expected: TraceEvent | undefined, actual: TraceEvent | undefined): void {
+    const position = actual ?? expected;
+    const icount = Math.min(actual?.icount ?? Infinity, expected?.icount ?? Infinity);
+    this.divergence = {
+      hart: position?.hart ?? 0,
+      icount: Number.isFinite(icount) ? icount : this.icount(),
+      expected,
+      actual,
+      lastMatchingDigest: this.lastDigest,
+    };
+    this.current.pause();
+  }
+
+  /** The recorded host-clock reading the guest takes now (the last one again once they run out: a divergence). */
+  private nextClockReading(): bigint {
+    const event = this.clocks.next();
+    if (event?.kind === EventKind.CLOCK) this.lastTicks = event.ticks;
+    return this.lastTicks;
+  }
+
+}
+
+/** Hart 0's icount at the END event, or at the last event of the last complete chunk. */
+function lastPosition(reader: TraceReader): number {
+  const last = reader.chunks.length - 1;
+  if (last < 0) return 0;
+  const events = reader.readChunk(last);
+  const end = events.find((event) => event.kind === EventKind.END);
+  if (end?.kind === EventKind.END) return end.icounts[0] ?? end.icount;
+  let position = 0;
+  for (const event of events) if (event.hart === 0) position = Math.max(position, event.icount);
+  return position;
+}
