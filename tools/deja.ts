@@ -7,6 +7,7 @@ import { exitWithError, UsageError } from './errors.js';
 import { registerDemo } from './demo.js';
 import { registerDiff } from './diff.js';
 import { registerDump } from './dump.js';
+import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerRecord } from './record.js';
 import { registerReplay } from './replay.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   cli = registerDump(cli);
   cli = registerDemo(cli);
   cli = registerStats(cli);
+  cli = registerExport(cli);
   cli = registerDiff(cli);
   cli = registerImport(cli);
   await cli.parseAsync();

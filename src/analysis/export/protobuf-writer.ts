@@ -1,0 +1,138 @@
+/**
+ * A minimal protobuf encoder for writing millions of small messages fast:
+ * one growing byte buffer, varint and length-delimited fields, and nested
+ * messages whose length is patched in once they are complete. It writes the
+ * wire format only; the schema lives with the caller (field numbers).
+ *
+ * For speed, the numeric field writers do not check capacity: call
+ * {@link ProtobufWriter.reserve} with an upper bound for the fields that follow
+ * (at most 11 bytes per varint field, plus 1 per `begin`).
+ */
+
+const WIRE_VARINT = 0;
+const WIRE_LENGTH_DELIMITED = 2;
+const TWO_TO_32 = 0x1_0000_0000;
+const encoder = new TextEncoder();
+
+/** Bytes of a varint for `value` (a non-negative safe integer). */
+function varintLength(value: number): number {
+  let length = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    length++;
+  }
+  return length;
+}
+
+/** An append-only protobuf encoder; hand its bytes on with {@link ProtobufWriter.drain}. */
+export class ProtobufWriter {
+  private buffer: Uint8Array;
+  private length = 0;
+  private readonly openMessages: number[] = [];
+
+  constructor(initialBytes = 1 << 20) {
+    this.buffer = new Uint8Array(initialBytes);
+  }
+
+  /** Bytes written and not yet drained. */
+  get byteLength(): number {
+    return this.length;
+  }
+
+  /** Makes room for `bytes` more bytes. */
+  reserve(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+
+  /** A varint field (`value` a non-negative safe integer). */
+  uint(field: number, value: number): void {
+    this.varint(field * 8 + WIRE_VARINT);
+    this.varint(value);
+  }
+
+  /** A varint field holding a 64-bit unsigned value. */
+  uint64(field: number, value: bigint): void {
+    this.varint(field * 8 + WIRE_VARINT);
+    if (value >= 0n && value < 0x1_0000_0000n) {
+      this.varint(Number(value));
+      return;
+    }
+    let rest = BigInt.asUintN(64, value);
+    while (rest >= 0x80n) {
+      this.buffer[this.length++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.buffer[this.length++] = Number(rest);
+  }
+
+  /** A string field (UTF-8); checks capacity itself. */
+  string(field: number, value: string): void {
+    const bytes = encoder.encode(value);
+    this.reserve(bytes.length + 15);
+    this.varint(field * 8 + WIRE_LENGTH_DELIMITED);
+    this.varint(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** Opens a nested message in `field`; close it with {@link ProtobufWriter.end}. */
+  begin(field: number): void {
+    this.varint(field * 8 + WIRE_LENGTH_DELIMITED);
+    this.openMessages.push(this.length);
+    this.length++;
+  }
+
+  /** Closes the innermost open message, writing its length (moving its body when the length needs more than a byte). */
+  end(): void {
+    const at = this.openMessages.pop();
+    if (at === undefined) throw new Error('ProtobufWriter.end without begin');
+    const bodyLength = this.length - at - 1;
+    if (bodyLength < 0x80) {
+      this.buffer[at] = bodyLength;
+      return;
+    }
+    const extra = varintLength(bodyLength) - 1;
+    this.reserve(extra);
+    this.buffer.copyWithin(at + 1 + extra, at + 1, this.length);
+    this.length += extra;
+    let rest = bodyLength;
+    let position = at;
+    while (rest >= 0x80) {
+      this.buffer[position++] = (rest & 0x7f) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buffer[position] = rest;
+  }
+
+  /**
+   * Hands the bytes written so far to `write` (a view valid only during the
+   * call) and empties the writer; refused while a message is open.
+   */
+  drain(write: (bytes: Uint8Array) => void): void {
+    if (this.openMessages.length > 0) throw new Error('ProtobufWriter.drain inside an open message');
+    if (this.length === 0) return;
+    write(this.buffer.subarray(0, this.length));
+    this.length = 0;
+  }
+
+  private varint(value: number): void {
+    const buffer = this.buffer;
+    let length = this.length;
+    if (value < TWO_TO_32) {
+      while (value >= 0x80) {
+        buffer[length++] = (value & 0x7f) | 0x80;
+        value >>>= 7;
+      }
+    } else {
+      while (value >= 0x80) {
+        buffer[length++] = (value & 0x7f) | 0x80;
+        value = Math.floor(value / 0x80);
+      }
+    }
+    buffer[length++] = value;
+    this.length = length;
+  }
+}
