@@ -59,44 +59,41 @@ export class Execution {
     return this.target.vmm.machine.harts;
   }
 
-  /**
-   * One forward step of hart 0; reports a watchpoint the instruction triggered.
-   * `undefined` means an ordinary step that ended nowhere special.
-   */
-  private stepOnce(): StopReason | undefined {
-    const before = this.harts()[0]!;
-    const access = this.points.watching ? this.points.nextAccess(before, new DebugMemory(this.target.vmm.machine.bus)) : undefined;
-    const pc = before.getPc();
-    const stop = moveStop(this.target.runTo(this.target.position() + 1));
-    if (stop !== undefined) return stop;
-    const watchpoint = access === undefined ? undefined : this.points.watchHit(access);
-    if (watchpoint !== undefined && this.retiredWithoutTrap(pc)) return { kind: 'watch', hart: 0, watchpoint };
-    return undefined;
+  /** One instruction forward (hart 0's icount + 1); a stop if the move could not be made. */
+  private advance(): StopReason | undefined {
+    return moveStop(this.target.runTo(this.target.position() + 1));
   }
 
   /**
-   * Whether the instruction at `pc` retired without a trap: loads, stores and
-   * AMOs never jump, so the pc is now just past it.
+   * Whether the guest stops in its current state: a hart's pc is at a
+   * breakpoint, or hart 0's next instruction accesses watched memory. gdb
+   * treats RISC-V watchpoints as firing before the access (as the debug
+   * triggers do), steps over the instruction itself and compares the values.
    */
-  private retiredWithoutTrap(pc: bigint): boolean {
-    const now = this.harts()[0]!.getPc();
-    return now === pc + 4n || now === pc + 2n;
-  }
-
-  private breakpointHit(): StopReason | undefined {
+  private stopHere(): StopReason | undefined {
     const harts = this.harts();
     for (let i = 0; i < harts.length; i++) {
       if (this.points.hasBreakpoint(harts[i]!.getPc())) return { kind: 'breakpoint', hart: i };
     }
-    return undefined;
+    return this.watchHere();
   }
 
-  /** gdb's `s`: one instruction forward. */
+  private watchHere(): StopReason | undefined {
+    if (!this.points.watching) return undefined;
+    const access = this.points.nextAccess(this.harts()[0]!, new DebugMemory(this.target.vmm.machine.bus));
+    const watchpoint = access === undefined ? undefined : this.points.watchHit(access);
+    return watchpoint === undefined ? undefined : { kind: 'watch', hart: 0, watchpoint };
+  }
+
+  /** gdb's `s`: one instruction forward, unless that instruction is about to trigger a watchpoint. */
   step(): StopReason {
-    return this.stepOnce() ?? { kind: 'step', hart: 0 };
+    return this.watchHere() ?? this.advance() ?? { kind: 'step', hart: 0 };
   }
 
-  /** gdb's `c`: forward to a breakpoint, a watchpoint, the end of the run or an interrupt. */
+  /**
+   * gdb's `c`: forward to a breakpoint, a watchpoint, the end of the run or
+   * an interrupt; the first instruction always runs (gdb resumes from a stop).
+   */
   async continueForward(): Promise<StopReason> {
     this.interruptRequested = false;
     for (let first = true; ; first = false) {
@@ -108,7 +105,7 @@ export class Execution {
         continue;
       }
       for (let i = 0; i < STEPS_PER_SLICE; i++) {
-        const stop = this.stepOnce() ?? this.breakpointHit();
+        const stop = this.advance() ?? this.stopHere();
         if (stop !== undefined) return stop;
       }
     }
@@ -163,11 +160,9 @@ export class Execution {
     let steps = 0;
     while (target.position() < end) {
       const position = target.position();
-      const breakpoint = this.breakpointHit();
-      if (breakpoint !== undefined) last = { position, reason: breakpoint };
-      const stop = this.stepOnce();
-      if (stop?.kind === 'watch') last = { position, reason: stop };
-      else if (stop !== undefined || target.position() === position) break;
+      const hit = this.stopHere();
+      if (hit !== undefined) last = { position, reason: hit };
+      if (this.advance() !== undefined || target.position() === position) break;
       if (++steps % STEPS_PER_SLICE === 0) {
         await yieldToSocket();
         if (this.interruptRequested) {

@@ -152,13 +152,15 @@ describe('GdbSession on a live machine', () => {
     expect(await reply(session, `z0,${hex(symbol('loop'))},4`)).toBe('OK');
     expect(await reply(session, `Z2,${hex(symbol('counter'))},8`)).toBe('OK');
     expect(await reply(session, 'vCont;c:1')).toBe(`T05watch:${hex(symbol('counter'))};thread:1;`);
-    expect(await pc(session)).toBe(symbol('load'));
+    expect(await pc(session), 'a watchpoint stops before the access, as gdb expects on RISC-V').toBe(symbol('store'));
     expect(await reply(session, `z2,${hex(symbol('counter'))},8`)).toBe('OK');
     expect(await reply(session, `Z3,${hex(symbol('counter') + 4n)},1`)).toBe('OK');
     expect(await reply(session, 'c')).toBe(`T05rwatch:${hex(symbol('counter') + 4n)};thread:1;`);
-    expect(await pc(session)).toBe(symbol('load') + 4n);
-    expect(await reply(session, 'vCont;s:1;c')).toBe('T05thread:1;');
+    expect(await pc(session)).toBe(symbol('load'));
+    expect(await reply(session, 's'), 'a step onto a watched access reports it without moving').toBe(`T05rwatch:${hex(symbol('counter') + 4n)};thread:1;`);
     expect(await reply(session, `z3,${hex(symbol('counter') + 4n)},1`)).toBe('OK');
+    expect(await reply(session, 'vCont;s:1;c')).toBe('T05thread:1;');
+    expect(await pc(session)).toBe(symbol('load') + 4n);
     expect(await reply(session, 'c')).toBe('W00');
     expect(await reply(session, '?')).toBe('W00');
   });
