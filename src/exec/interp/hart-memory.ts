@@ -5,7 +5,8 @@ import type { Bus } from '../../mem/bus.js';
 import type { Ram } from '../../mem/ram.js';
 import { Mmu } from '../../mmu/translate.js';
 
-const TLB_SIZE = 256;
+/** Entries per software TLB (a power of two; a translator inlines the lookup). */
+export const TLB_SIZE = 256;
 const SAFE = 2 ** 53;
 const PAGE_FAULT = [12, 13, 15] as const;
 const ACCESS_FAULT = [1, 5, 7] as const;

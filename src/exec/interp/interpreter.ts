@@ -15,8 +15,8 @@ import { executeSystem } from './system.js';
 
 const TWO_32 = 4294967296;
 const SAFE_HI = 0x100000;
-/** `loop`'s result when an exception was raised (the hart's trap signal holds it). */
-const EXCEPTION = -1;
+/** `execute`'s result when an exception was raised (the hart's trap signal holds it). */
+export const EXCEPTION = -1;
 /** Consecutive exceptions with no instruction retired that mean the hart is stuck for good. */
 const TRAP_LOOP_LIMIT = 64;
 
@@ -59,7 +59,7 @@ export class InterpHart {
     let stuckAt = -1;
     let trapsWithoutProgress = 0;
     for (;;) {
-      const exit = this.loop(end);
+      const exit = this.execute(end);
       if (exit !== EXCEPTION) return exit as ExitReason;
       if (h.icount !== stuckAt) {
         stuckAt = h.icount;
@@ -124,10 +124,7 @@ export class InterpHart {
     const paddr = mem.mmu.translate(pc, 2, Access.FETCH, h.priv);
     const pageOffset = pc - Math.floor(pc / 4096) * 4096;
     if (this.bus.isPlainRam(paddr, 2) && mem.mmu.cacheable) {
-      const ramOffset = paddr - this.bus.ram.base;
-      this.fetchBase = pc - pageOffset;
-      this.fetchRamOffset = ramOffset - pageOffset;
-      this.fetchSlots = this.code.page(ramOffset >>> 12);
+      const ramOffset = this.useFetchPage(pc, paddr);
       if (pageOffset <= 4092 || (mem.view.getUint16(ramOffset, true) & 3) !== 3) {
         return this.fetch(pc);
       }
@@ -137,6 +134,39 @@ export class InterpHart {
     const next = pc + 2;
     const paddr2 = pageOffset === 4094 ? mem.mmu.translate(next, 2, Access.FETCH, h.priv) : paddr + 2;
     return toExecInsn((low | (this.fetchParcel(paddr2, next) << 16)) >>> 0);
+  }
+
+  /** Make the RAM page holding `paddr` the fetch page for `pc`'s virtual page; returns `paddr`'s RAM offset. */
+  private useFetchPage(pc: number, paddr: number): number {
+    const pageOffset = pc - Math.floor(pc / 4096) * 4096;
+    const ramOffset = paddr - this.bus.ram.base;
+    this.fetchBase = pc - pageOffset;
+    this.fetchRamOffset = ramOffset - pageOffset;
+    this.fetchSlots = this.code.page(ramOffset >>> 12);
+    return ramOffset;
+  }
+
+  /**
+   * RAM offset of the instruction at `pc` when its page is cacheable RAM,
+   * making that page the fetch page exactly as the next fetch would; -1 when
+   * it is not, or when fetching from it faults (the interpreter's own fetch
+   * then takes the fault). For a translator, which runs code from RAM pages
+   * and must see the same physical page the interpreter would.
+   */
+  codeOffset(pc: number): number {
+    const offset = pc - this.fetchBase;
+    if (offset >= 0 && offset < 4096) return this.fetchRamOffset + offset;
+    if (pc === UNREPRESENTABLE_PC) return -1;
+    const mmu = this.mem.mmu;
+    let paddr: number;
+    try {
+      paddr = mmu.translate(pc, 2, Access.FETCH, this.hart.priv);
+    } catch (signal) {
+      if (signal !== this.hart.trap) throw signal;
+      return -1;
+    }
+    if (!this.bus.isPlainRam(paddr, 2) || !mmu.cacheable) return -1;
+    return this.useFetchPage(pc, paddr);
   }
 
   private fetchParcel(paddr: number, vaddr: number): number {
@@ -172,8 +202,12 @@ export class InterpHart {
     throw this.hart.trap.raise(CAUSE.ILLEGAL_INSTRUCTION, BigInt(d.raw >>> 0));
   }
 
-  /** Run instructions until an exit (an `ExitReason`) or an exception (`EXCEPTION`). */
-  private loop(end: number): number {
+  /**
+   * Run instructions until icount reaches `end` or an exit (an `ExitReason`),
+   * or until an exception (`EXCEPTION`, not yet taken: `run` takes it). A
+   * translator calls it to interpret a stretch of code exactly.
+   */
+  execute(end: number): number {
     const h = this.hart;
     const x = h.x;
     const mem = this.mem;
@@ -340,19 +374,22 @@ export class InterpHart {
   }
 }
 
-function shiftLeft(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+/** x[rd] = (lo, hi) << sh (sh in 0..63), on register halves. */
+export function shiftLeft(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
   if (sh === 0) { x[rd] = lo; x[rd + 1] = hi; }
   else if (sh < 32) { x[rd + 1] = (hi << sh) | (lo >>> (32 - sh)); x[rd] = lo << sh; }
   else { x[rd + 1] = lo << (sh - 32); x[rd] = 0; }
 }
 
-function shiftRight(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+/** x[rd] = (lo, hi) >>> sh (logical, sh in 0..63), on register halves. */
+export function shiftRight(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
   if (sh === 0) { x[rd] = lo; x[rd + 1] = hi; }
   else if (sh < 32) { x[rd] = (lo >>> sh) | (hi << (32 - sh)); x[rd + 1] = hi >>> sh; }
   else { x[rd] = hi >>> (sh - 32); x[rd + 1] = 0; }
 }
 
-function shiftRightArith(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
+/** x[rd] = (lo, hi) >> sh (arithmetic, sh in 0..63), on register halves. */
+export function shiftRightArith(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
   if (sh === 0) { x[rd] = lo; x[rd + 1] = hi; }
   else if (sh < 32) { x[rd] = (lo >>> sh) | (hi << (32 - sh)); x[rd + 1] = hi >> sh; }
   else { x[rd] = hi >> (sh - 32); x[rd + 1] = hi >> 31; }

@@ -1,0 +1,147 @@
+import { enterTrap } from '../../cpu/trap.js';
+import { ExitReason } from '../backend.js';
+import { EXCEPTION, type InterpHart } from '../interp/interpreter.js';
+import { successors, type Block } from './block.js';
+import { compileRegion, type RegionEnv } from './region.js';
+import type { PageCode, TranslationCache } from './translation-cache.js';
+
+/** Times a block is reached untranslated before a region is built from it. */
+const HOT_BLOCK_HITS = 24;
+/** Instructions one region may hold (V8 optimises large functions late, or never). */
+const MAX_REGION_INSNS = 400;
+/**
+ * Most instructions one region call may retire. Why: a region that loops for
+ * the whole budget runs on V8's on-stack-replacement code, which keeps
+ * bailing out at the same untried path; returning now and then lets V8 use
+ * (and re-optimise) the function's regular optimised code instead.
+ */
+const REGION_SLICE = 50_000;
+/** Instructions interpreted at a time where code cannot be translated (ROM, devices, non-uniform PMP). */
+const UNTRANSLATED_STRETCH = 32;
+/** Consecutive exceptions with no instruction retired that mean the hart is stuck for good (as the interpreter). */
+const TRAP_LOOP_LIMIT = 64;
+
+/** Counters a translator run keeps (host-side only: they never touch guest state). */
+export interface DbtStats {
+  /** Instructions retired inside translated regions. */
+  translatedInsns: number;
+  /** Instructions retired by the interpreter tier. */
+  interpretedInsns: number;
+  /** Regions compiled (a page's region is rebuilt when a new block of it gets hot). */
+  regionsCompiled: number;
+  /** Host milliseconds spent generating and compiling regions (0 without a stopwatch). */
+  translationMs: number;
+}
+
+/**
+ * One hart under the translator: dispatches between translated regions and
+ * the interpreter (the first tier), keeping the interpreter's exact
+ * semantics. Code runs translated only from the interpreter's own fetch page,
+ * so it comes from the physical page the interpreter would fetch from;
+ * interrupts and the budget are checked at every block start, and a region
+ * also stops after any access that reached a device or overwrote code.
+ */
+export class DbtHart {
+  private readonly env: RegionEnv;
+
+  constructor(
+    private readonly core: InterpHart,
+    private readonly cache: TranslationCache,
+    private readonly stats: DbtStats,
+    private readonly stopwatch: () => (() => number) | undefined,
+  ) {
+    const mem = core.mem;
+    this.env = { h: core.hart, x: core.hart.x, mem, view: mem.view, codePages: mem.ram.codePages, core };
+  }
+
+  /** Run for at most `budget` instructions, taking traps as the interpreter does (see Backend.run). */
+  run(budget: number): ExitReason {
+    const h = this.core.hart;
+    const end = h.icount + budget;
+    let stuckAt = -1;
+    let trapsWithoutProgress = 0;
+    for (;;) {
+      const exit = this.execute(end);
+      if (exit !== EXCEPTION) return exit as ExitReason;
+      if (h.icount !== stuckAt) {
+        stuckAt = h.icount;
+        trapsWithoutProgress = 0;
+      } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+        return ExitReason.TRAP_LOOP;
+      }
+      this.core.onTrap?.(enterTrap(h, false, h.trap.cause, h.trap.tval));
+    }
+  }
+
+  /** Run until `end`, an exit, or an exception (`EXCEPTION`, not yet taken). */
+  private execute(end: number): number {
+    const h = this.core.hart;
+    for (;;) {
+      if (h.interruptCheck || h.icount >= end) {
+        // The interpreter takes what is pending at this boundary, or stops.
+        const exit = this.interpret(h.icount >= end ? end : h.icount);
+        if (exit !== ExitReason.BUDGET || h.icount >= end) return exit;
+        continue;
+      }
+      const pc = h.pc;
+      const ramOffset = this.core.codeOffset(pc);
+      if (ramOffset < 0) {
+        const exit = this.interpret(Math.min(end, h.icount + UNTRANSLATED_STRETCH));
+        if (exit !== ExitReason.BUDGET) return exit;
+        continue;
+      }
+      const page = this.cache.page(ramOffset >>> 12);
+      const off = ramOffset & 4095;
+      const block = page.block(off);
+      if (block.region === undefined && block.insns.length > 0 && ++block.hits >= HOT_BLOCK_HITS) this.translate(page, block);
+      const region = block.region;
+      if (region !== undefined) {
+        const before = h.icount;
+        const result = region(this.env, pc - off, off, Math.min(end, before + REGION_SLICE));
+        this.stats.translatedInsns += h.icount - before;
+        if (result < 0) return EXCEPTION;
+        if (h.icount !== before) continue;
+        // Too little budget left for the block: interpret what remains.
+      }
+      const exit = this.interpret(Math.min(end, h.icount + block.interpretLength));
+      if (exit !== ExitReason.BUDGET) return exit;
+    }
+  }
+
+  private interpret(limit: number): number {
+    const h = this.core.hart;
+    const before = h.icount;
+    const exit = this.core.execute(limit);
+    this.stats.interpretedInsns += h.icount - before;
+    return exit;
+  }
+
+  /**
+   * Build the region entered at `hot`: it and the blocks of the page
+   * reachable from it that already ran (code that never ran would have no
+   * type feedback for V8), up to a size limit.
+   */
+  private translate(page: PageCode, hot: Block): void {
+    const stopwatch = this.stopwatch();
+    const started = stopwatch?.() ?? 0;
+    const chosen: Block[] = [];
+    let insns = 0;
+    const queue = [hot];
+    const seen = new Set<number>();
+    while (queue.length > 0) {
+      const block = queue.shift()!;
+      if (seen.has(block.start)) continue;
+      seen.add(block.start);
+      if (insns + block.insns.length > MAX_REGION_INSNS) continue;
+      chosen.push(block);
+      insns += block.insns.length;
+      for (const target of successors(block)) {
+        const next = target >= 0 && target < 4096 ? page.blocks.get(target) : undefined;
+        if (next !== undefined && next.insns.length > 0 && (next.hits > 0 || next.region !== undefined)) queue.push(next);
+      }
+    }
+    hot.region = compileRegion(chosen, page.state);
+    this.stats.regionsCompiled++;
+    if (stopwatch !== undefined) this.stats.translationMs += stopwatch() - started;
+  }
+}
