@@ -19,6 +19,7 @@ interface ReplayArgs {
   to?: number;
   at?: number;
   'print-state': boolean;
+  feed: boolean;
 }
 
 /** Instructions between two progress updates. */
@@ -44,6 +45,7 @@ export function registerReplay(cli: Argv): Argv {
       .option('from', { type: 'number', describe: 'start at this icount (seeking through the nearest snapshot); console output starts there' })
       .option('to', { type: 'number', describe: 'stop at this icount' })
       .option('at', { type: 'number', describe: 'go to this icount (with --print-state)' })
+      .option('feed', { type: 'boolean', default: false, describe: 'take device reads and interrupt lines from the trace instead of the device models' })
       .option('print-state', { type: 'boolean', default: false, describe: 'print every hart\'s registers and CSRs at --at' }) as unknown as Argv<ReplayArgs>,
     (args) => {
       if (args.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(args.backend)) {
@@ -59,6 +61,7 @@ export function registerReplay(cli: Argv): Argv {
       const options: ReplayOptions = {
         images: { kernel: args.kernel, bios: args.bios, initrd: args.initrd },
         backend: args.backend as BackendName | undefined,
+        mode: args.feed ? 'feed' : 'verify',
         console: (byte) => { if (printing) output.console(byte); },
       };
       const session = ReplaySession.open(args.trace, options);

@@ -5,6 +5,7 @@ import { sameEvent } from '../trace/same-event.js';
 import type { TraceHeader } from '../trace/schema.js';
 import { Vmm, type RetiredInstruction, type RunOutcome } from '../vmm/vmm.js';
 import { clockCursor, EventCursor } from './event-cursor.js';
+import { FeedInputs } from './feed.js';
 import { decodeSnapshot, restoreMachineState } from './machine-snapshot.js';
 import { RamRestorer } from './ram-restorer.js';
 import { Recorder } from './recorder.js';
@@ -20,6 +21,12 @@ export interface ReplayOptions {
   readonly images?: ImagePaths;
   /** The backend to replay on (default: the one the header names). */
   readonly backend?: BackendName;
+  /**
+   * `verify` (default): device models run again and their results are
+   * compared; `feed`: device reads and interrupt lines come from the trace
+   * (see FeedInputs).
+   */
+  readonly mode?: 'verify' | 'feed';
 }
 
 /** The first place where the replay did not do what the recording did. */
@@ -55,6 +62,8 @@ export class ReplaySession {
   private clocks!: EventCursor;
   private ram: RamRestorer | undefined;
   private recorder!: Recorder;
+  private feed: FeedInputs | undefined;
+  private lines!: EventCursor;
   private readonly schedule: RunSchedule;
   private readonly images: ReplayImages;
   private divergence: Divergence | undefined;
@@ -72,6 +81,9 @@ export class ReplaySession {
     this.schedule = { slice: header.sliceInstructions || LEGACY_SLICE, digestEvery: header.digestInterval, snapshotEvery: header.snapshotInterval };
     this.images = loadReplayImages(header, options.images);
     this.endPosition = lastPosition(reader);
+    if (options.mode === 'feed' && header.machine.harts !== 1) {
+      throw new ReplayError(`--feed replays recordings of one hart; this one has ${header.machine.harts}`);
+    }
     this.rebuild();
   }
 
@@ -133,7 +145,9 @@ export class ReplaySession {
   runTo(target: number, onRetire?: (insn: RetiredInstruction) => void): ReplayProgress {
     const limit = Math.min(target, this.endPosition);
     while (this.divergence === undefined && !this.ended && this.icount() < limit) {
-      const stop = nextStop(this.schedule, this.icount(), limit);
+      let stop = nextStop(this.schedule, this.icount(), limit);
+      const lineChange = this.feed?.nextLineChange();
+      if (lineChange !== undefined && lineChange > this.icount() && lineChange < stop) stop = lineChange;
       const outcome = this.current.run(stop, onRetire);
       if (outcome.reason === 'paused') break;
       this.afterSlice(outcome, stop);
@@ -189,6 +203,7 @@ export class ReplaySession {
       hostTime: clockHost ? { nowNs: () => this.nextClockReading() * 100n, sleepUntilNs: () => {} } : undefined,
     });
     this.cursor = new EventCursor(this.reader, 0);
+    this.lines = new EventCursor(this.reader, 0, EventKind.IRQ);
     this.divergence = undefined;
     this.ended = false;
     this.outcome = undefined;
@@ -196,7 +211,8 @@ export class ReplaySession {
     this.lastTicks = 0n;
     this.recorder = new Recorder(this.current, (event) => this.check(event));
     this.ram = this.reader.snapshots.length > 0 ? new RamRestorer(this.current.machine.ram) : undefined;
-    this.injectInput();
+    this.feed = this.options.mode === 'feed' ? new FeedInputs(this.current, () => this.cursor, () => this.lines) : undefined;
+    this.atBoundary();
   }
 
   private restoreSnapshot(index: number): void {
@@ -216,10 +232,11 @@ export class ReplaySession {
     restoreMachineState(this.current, snapshot);
     this.cursor = new EventCursor(this.reader, meta.chunksBefore);
     this.clocks = clockCursor(this.reader, meta.chunksBefore);
+    this.lines = new EventCursor(this.reader, meta.chunksBefore, EventKind.IRQ);
     this.divergence = undefined;
     this.ended = false;
     this.outcome = undefined;
-    this.injectInput();
+    this.atBoundary();
   }
 
   /** After a slice that ended at `stop`: the end of the run, or the digest, snapshot and input due there. */
@@ -246,6 +263,12 @@ export class ReplaySession {
     }
     if (isMultiple(stop, this.schedule.digestEvery)) recorder.digest();
     if (isMultiple(stop, this.schedule.snapshotEvery)) recorder.snapshot(stop / this.schedule.snapshotEvery - 1);
+    this.atBoundary();
+  }
+
+  /** What the recording did between two slices at this position: line changes (feed mode), then console input. */
+  private atBoundary(): void {
+    if (this.feed !== undefined && !this.feed.applyAtBoundary()) this.diverge(this.cursor.peek(), undefined);
     this.injectInput();
   }
 
@@ -279,6 +302,8 @@ export class ReplaySession {
       this.cursor.next();
       this.eventsChecked++;
       if (actual.kind === EventKind.DIGEST) this.lastDigest = actual.icount;
+      const access = actual.kind === EventKind.MMIO_READ || actual.kind === EventKind.MMIO_WRITE;
+      if (access && this.feed !== undefined && !this.feed.applyAfterAccess(actual.hart, actual.icount)) this.diverge(this.cursor.peek(), undefined);
       return;
     }
     if (expected === undefined && !this.complete) {
