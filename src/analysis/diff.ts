@@ -139,18 +139,14 @@ class EventStream {
   }
 }
 
-/** The per-hart icounts at which a cut trace stops, and the reason, when either trace was cut. */
+/** The per-hart icounts at which the comparison stops, and why, when either trace was cut. */
 function cutoffOf(endA: EndEvent | undefined, endB: EndEvent | undefined): DiffResult['cutoff'] {
-  let cutoff: { icounts: number[]; reason: string } | undefined;
-  for (const end of [endA, endB]) {
-    if (end === undefined || !CUT_REASONS.includes(end.reason)) continue;
-    if (cutoff === undefined) cutoff = { icounts: [...end.icounts], reason: `${end === endA ? 'A' : 'B'} stops there (${end.reason})` };
-    else {
-      cutoff.icounts = cutoff.icounts.map((count, hart) => Math.min(count, end.icounts[hart] ?? count));
-      cutoff.reason = 'both traces stop there';
-    }
-  }
-  return cutoff;
+  const cuts = [['A', endA], ['B', endB]].filter((cut): cut is [string, EndEvent] => cut[1] !== undefined && CUT_REASONS.includes(cut[1].reason));
+  if (cuts.length === 0) return undefined;
+  cuts.sort((x, y) => x[1].icount - y[1].icount);
+  const [side, first] = cuts[0]!;
+  const icounts = first.icounts.map((count, hart) => Math.min(count, ...cuts.map(([, end]) => end.icounts[hart] ?? count)));
+  return { icounts, reason: `${side} stops there (${first.reason})` };
 }
 
 /**
@@ -203,6 +199,8 @@ export function diffTraces(a: TraceReader, b: TraceReader, options: DiffOptions)
       break;
     }
     shifts[resync.at.hart] = resync.shift;
+    const anchorKind = eventKindName(resync.at);
+    matched[anchorKind] = (matched[anchorKind] ?? 0) + 1;
     divergences.push({ ...divergence, resync });
   }
   return { kinds: [...new Set([...kinds].map((kind) => kindName(kind)))], matched, divergences, cutoff, lostSync };
