@@ -10,6 +10,7 @@ import { registerDump } from './dump.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerRecord } from './record.js';
+import { registerReport } from './report.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerStats } from './stats.js';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   cli = registerDemo(cli);
   cli = registerStats(cli);
   cli = registerExport(cli);
+  cli = registerReport(cli);
   cli = registerDiff(cli);
   cli = registerImport(cli);
   await cli.parseAsync();
