@@ -141,7 +141,8 @@ class EventStream {
 
 /** The per-hart icounts at which the comparison stops, and why, when either trace was cut. */
 function cutoffOf(endA: EndEvent | undefined, endB: EndEvent | undefined): DiffResult['cutoff'] {
-  const cuts = [['A', endA], ['B', endB]].filter((cut): cut is [string, EndEvent] => cut[1] !== undefined && CUT_REASONS.includes(cut[1].reason));
+  const sides: Array<[string, EndEvent | undefined]> = [['A', endA], ['B', endB]];
+  const cuts = sides.filter((cut): cut is [string, EndEvent] => cut[1] !== undefined && CUT_REASONS.includes(cut[1].reason));
   if (cuts.length === 0) return undefined;
   cuts.sort((x, y) => x[1].icount - y[1].icount);
   const [side, first] = cuts[0]!;
