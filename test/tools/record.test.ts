@@ -97,9 +97,11 @@ describe('deja record and deja dump', () => {
 });
 
 describe('deja demo', () => {
-  it('records the demo guest, then summarises the trace: console, traps, device I/O, digest', () => {
+  it('records the demo guest, replays it, then summarises the trace: console, traps, device I/O, digest', () => {
     const result = deja('demo');
     expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^trace: .* \(\d+ bytes, [\d.]+ bytes per event, 4 snapshots\)$/m);
+    expect(result.stdout).toMatch(/^replay: equivalent \(\d+ events checked, 4677 instructions, \d+ ms\)$/m);
     expect(result.stdout).toContain('  timer interrupts: ........\n');
     expect(result.stdout).toMatch(/^instructions: \d+, ended: pass \(exit status 0\)$/m);
     expect(result.stdout).toMatch(/^ +8 {2}machine timer interrupt$/m);
