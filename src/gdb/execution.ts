@@ -2,6 +2,7 @@ import type { Hart } from '../cpu/hart.js';
 import { DebugMemory } from './debug-memory.js';
 import type { StopPoints, Watchpoint } from './stop-points.js';
 import type { DebugTarget, MoveResult } from './target.js';
+import { TrapStops } from './trap-stops.js';
 
 /** Why the target stopped, as a stop reply tells gdb. */
 export type StopReason =
@@ -28,7 +29,7 @@ function yieldToSocket(): Promise<void> {
 
 function moveStop(result: MoveResult): StopReason | undefined {
   switch (result.kind) {
-    case 'moved': return undefined;
+    case 'moved': case 'paused': return undefined;
     case 'history-end': return { kind: 'history-end' };
     case 'exited': return { kind: 'exited', code: result.code, message: result.message };
     case 'diverged': return { kind: 'diverged', message: result.message };
@@ -40,15 +41,26 @@ function moveStop(result: MoveResult): StopReason | undefined {
  * target. Every guest step is synchronous; continues run in slices and
  * yield to the event loop between them so an interrupt from gdb is seen.
  *
+ * A step retires exactly one instruction of hart 0 (a trap it takes and the
+ * handler's first instruction included), except that a continue stops at a
+ * trap handler's breakpoint right after the trap (see TrapStops): the
+ * machine is then "after the trap" at the same position.
+ *
  * Reverse execution is replay: reverse-stepi seeks to the previous
- * position; reverse-continue scans windows before the current position
- * forwards, each from a seek, and stops at the last breakpoint or
- * watchpoint hit of the nearest window that has one.
+ * position (from after a trap: to the same position, before it);
+ * reverse-continue scans windows before the current position forwards,
+ * each from a seek, and stops at the last breakpoint or watchpoint hit of
+ * the nearest window that has one.
  */
 export class Execution {
   private interruptRequested = false;
+  private readonly trapStops: TrapStops;
+  /** Whether the machine stopped right after a trap, at a handler's breakpoint. */
+  private afterTrap = false;
 
-  constructor(private readonly target: DebugTarget, private readonly points: StopPoints) {}
+  constructor(private readonly target: DebugTarget, private readonly points: StopPoints) {
+    this.trapStops = new TrapStops(target, points);
+  }
 
   /** Ask a running continue to stop at its next slice boundary (gdb's Ctrl-C). */
   interrupt(): void {
@@ -61,7 +73,20 @@ export class Execution {
 
   /** One instruction forward (hart 0's icount + 1); a stop if the move could not be made. */
   private advance(): StopReason | undefined {
+    this.afterTrap = false;
     return moveStop(this.target.runTo(this.target.position() + 1));
+  }
+
+  /**
+   * Like `advance`, but pausing right after a trap whose handler holds a
+   * breakpoint: 'trap' then, with the position unchanged.
+   */
+  private advanceToTrap(): StopReason | 'trap' | undefined {
+    let result: MoveResult = { kind: 'moved' };
+    this.afterTrap = this.trapStops.during(() => {
+      result = this.target.runTo(this.target.position() + 1);
+    });
+    return this.afterTrap ? 'trap' : moveStop(result);
   }
 
   /**
@@ -105,7 +130,8 @@ export class Execution {
         continue;
       }
       for (let i = 0; i < STEPS_PER_SLICE; i++) {
-        const stop = this.advance() ?? this.stopHere();
+        const moved = this.advanceToTrap();
+        const stop = moved === 'trap' ? this.stopHere() : moved ?? this.stopHere();
         if (stop !== undefined) return stop;
       }
     }
@@ -115,55 +141,72 @@ export class Execution {
   reverseStep(): StopReason {
     const seek = this.requireSeek();
     const position = this.target.position();
-    if (position === 0) return { kind: 'history-begin' };
-    return moveStop(seek(position - 1)) ?? { kind: 'step', hart: 0 };
+    const back = this.afterTrap ? position : position - 1;
+    this.afterTrap = false;
+    if (back < 0) return { kind: 'history-begin' };
+    return moveStop(seek(back)) ?? { kind: 'step', hart: 0 };
   }
 
   private requireSeek(): (icount: number) => MoveResult {
     const target = this.target;
     if (target.seek === undefined) throw new Error('this target does not go backwards');
-    return (icount) => target.seek!(icount);
+    return (icount) => {
+      this.afterTrap = false;
+      return target.seek!(icount);
+    };
+  }
+
+  /** Go to `icount` (`monitor seek`); only for targets that go back. */
+  seek(icount: number): MoveResult {
+    return this.requireSeek()(icount);
   }
 
   /** gdb's `bc`: back to the last breakpoint or watchpoint hit before the current position, or to the start. */
   async continueBackward(): Promise<StopReason> {
     const seek = this.requireSeek();
     this.interruptRequested = false;
+    // After a trap, the state before it (same position) is still in the past.
     let end = this.target.position();
-    for (let window = FIRST_REVERSE_WINDOW; end > 0; window *= 4) {
+    let endIncluded = this.afterTrap;
+    for (let window = FIRST_REVERSE_WINDOW; end > 0 || endIncluded; window *= 4) {
       const start = Math.max(0, end - window);
-      const found = await this.lastHitBetween(start, end, seek);
+      const found = await this.lastHitBetween(start, end, endIncluded, seek);
       if (found === 'interrupted') return { kind: 'interrupted', hart: 0 };
-      if (found !== undefined) {
-        const stop = moveStop(seek(found.position));
-        return stop ?? found.reason;
-      }
+      if (found !== undefined) return this.goToHit(found, seek);
       end = start;
+      endIncluded = false;
     }
     return moveStop(seek(0)) ?? { kind: 'history-begin' };
   }
 
+  private goToHit(hit: Hit, seek: (icount: number) => MoveResult): StopReason {
+    const stop = moveStop(seek(hit.position));
+    if (stop !== undefined) return stop;
+    if (hit.afterTrap && this.advanceToTrap() !== 'trap') return { kind: 'diverged', message: `the trap at icount ${hit.position} did not happen again` };
+    return hit.reason;
+  }
+
   /**
-   * Replay `[start, end)` from a seek and return the last position in it
-   * where a breakpoint or watchpoint would stop the guest (the target is then
+   * Replay from `start` (a seek) to `end` and return the last state where a
+   * breakpoint or watchpoint would stop the guest: positions before `end`,
+   * and the state at `end` itself when `endIncluded` (the target is then
    * somewhere in the window), or 'interrupted'.
    */
-  private async lastHitBetween(
-    start: number,
-    end: number,
-    seek: (icount: number) => MoveResult,
-  ): Promise<{ position: number; reason: StopReason } | 'interrupted' | undefined> {
+  private async lastHitBetween(start: number, end: number, endIncluded: boolean, seek: (icount: number) => MoveResult): Promise<Hit | 'interrupted' | undefined> {
     const target = this.target;
     const failed = moveStop(seek(start));
-    if (failed !== undefined) return { position: start, reason: failed };
-    let last: { position: number; reason: StopReason } | undefined;
-    let steps = 0;
-    while (target.position() < end) {
+    if (failed !== undefined) return { position: start, afterTrap: false, reason: failed };
+    let last: Hit | undefined;
+    for (let steps = 1; ; steps++) {
       const position = target.position();
+      if (position > end || (position === end && !endIncluded)) break;
       const hit = this.stopHere();
-      if (hit !== undefined) last = { position, reason: hit };
-      if (this.advance() !== undefined || target.position() === position) break;
-      if (++steps % STEPS_PER_SLICE === 0) {
+      if (hit !== undefined) last = { position, afterTrap: this.afterTrap, reason: hit };
+      if (position === end) break;
+      const moved = this.advanceToTrap();
+      if (moved !== undefined && moved !== 'trap') break;
+      if (moved !== 'trap' && target.position() === position) break;
+      if (steps % STEPS_PER_SLICE === 0) {
         await yieldToSocket();
         if (this.interruptRequested) {
           seek(start);
@@ -173,4 +216,11 @@ export class Execution {
     }
     return last;
   }
+}
+
+/** A state where the guest would stop: its position, whether it is right after a trap, and why. */
+interface Hit {
+  readonly position: number;
+  readonly afterTrap: boolean;
+  readonly reason: StopReason;
 }

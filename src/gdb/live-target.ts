@@ -24,6 +24,7 @@ export class LiveTarget implements DebugTarget {
   runTo(icount: number): MoveResult {
     if (this.finished === undefined) {
       const outcome = this.vmm.run(icount);
+      if (outcome.reason === 'paused') return { kind: 'paused' };
       if (outcome.reason !== 'max-insns') this.finished = outcome;
     }
     const end = this.finished;

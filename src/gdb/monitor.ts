@@ -1,4 +1,4 @@
-import type { DebugTarget } from './target.js';
+import type { DebugTarget, MoveResult } from './target.js';
 
 /** Events `monitor events` shows before and after the position when no count is given. */
 const DEFAULT_EVENT_COUNT = 5;
@@ -19,9 +19,10 @@ function parseCount(text: string): number | undefined {
 
 /**
  * Run one `monitor` command line (gdb's `qRcmd`) against `target` and
- * return the text to show the user. Never throws for bad input.
+ * return the text to show the user; `seek` moves the target (through the
+ * execution state, which must forget where it stopped). Never throws for bad input.
  */
-export function runMonitorCommand(line: string, target: DebugTarget): string {
+export function runMonitorCommand(line: string, target: DebugTarget, seek: (icount: number) => MoveResult): string {
   const [command = '', ...args] = line.trim().split(/\s+/);
   switch (command) {
     case '':
@@ -37,7 +38,8 @@ export function runMonitorCommand(line: string, target: DebugTarget): string {
       if (target.seek === undefined) return 'seek: a live run cannot go back; debug a recording with deja replay --gdb\n';
       const icount = args.length === 1 ? parseCount(args[0]!) : undefined;
       if (icount === undefined) return 'usage: monitor seek N (an icount of hart 0)\n';
-      const result = target.seek(icount);
+      if (icount > (target.endPosition?.() ?? Infinity)) return `seek: the recording ends at hart 0 icount ${target.endPosition!()}\n`;
+      const result = seek(icount);
       if (result.kind === 'diverged') return `seek: ${result.message}\n`;
       const reached = target.position();
       const note = reached === icount ? '' : ` (the recording ends at ${reached})`;

@@ -108,7 +108,7 @@ export class GdbSession {
       case 'qRcmd': {
         const command = hexToBytes(rest[0] ?? '');
         if (command === undefined) return [BAD_REQUEST];
-        const output = runMonitorCommand(Buffer.from(command).toString('utf8'), this.target);
+        const output = runMonitorCommand(Buffer.from(command).toString('utf8'), this.target, (icount) => this.execution.seek(icount));
         return [`O${textToHex(output)}`, 'OK'];
       }
       default: return [''];

@@ -4,6 +4,8 @@ import type { Vmm } from '../vmm/vmm.js';
 export type MoveResult =
   /** The target reached the position asked for. */
   | { readonly kind: 'moved' }
+  /** The debugger paused the machine before it got there (see TrapStops). */
+  | { readonly kind: 'paused' }
   /** A replay reached the end of the recording before it. */
   | { readonly kind: 'history-end' }
   /** The guest finished (power-off, reset, a hart stuck for good). */

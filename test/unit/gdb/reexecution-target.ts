@@ -25,6 +25,7 @@ export class ReexecutionTarget implements DebugTarget {
 
   runTo(icount: number): MoveResult {
     const outcome = this.vmm.run(Math.min(icount, this.end));
+    if (outcome.reason === 'paused') return { kind: 'paused' };
     if (outcome.reason !== 'max-insns' || icount > this.end) return { kind: 'history-end' };
     return { kind: 'moved' };
   }

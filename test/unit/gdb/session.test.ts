@@ -256,3 +256,67 @@ describe('GdbSession on a reversible target', () => {
     expect(await monitor('events')).toContain('only a replay');
   });
 });
+
+/** Three ECALLs into an M-mode handler that skips them, then power-off. */
+const TRAPS = assemble(`
+_start:
+  la t0, handler
+  csrw mtvec, t0
+  li s0, 0
+call1:
+  ecall
+call2:
+  ecall
+call3:
+  ecall
+  li t1, 0x100000
+  li t2, 0x5555
+  sw t2, 0(t1)
+park:
+  j park
+handler:
+  addi s0, s0, 1
+  csrr t0, mepc
+  addi t0, t0, 4
+  csrw mepc, t0
+  mret
+`, { origin: 0x80000000n });
+
+describe('GdbSession at trap handlers', () => {
+  const trapSymbol = (name: string): bigint => TRAPS.symbols.get(name)!;
+  const build = (): Vmm => new Vmm({ kernel: { name: 'traps.bin', bytes: TRAPS.bytes }, memoryMiB: 16, console: () => {} });
+
+  it('a breakpoint on the handler stops right after the trap, before its first instruction', async () => {
+    const session = new GdbSession(new LiveTarget(build()));
+    expect(await reply(session, `Z0,${hex(trapSymbol('handler'))},4`)).toBe('OK');
+    for (const expected of [0n, 1n, 2n]) {
+      expect(await reply(session, 'c')).toBe('T05thread:1;');
+      expect(await pc(session)).toBe(trapSymbol('handler'));
+      expect(await reply(session, 'p8'), 's0 counts the handler runs before this one').toBe(le64(expected));
+    }
+    expect(await reply(session, 'c')).toBe('W00');
+  });
+
+  it('reverse-stepi from a handler breakpoint goes to the ECALL; reverse-continue finds earlier handler entries', async () => {
+    const target = new ReexecutionTarget(build, 200);
+    const session = new GdbSession(target);
+    expect(await reply(session, `Z0,${hex(trapSymbol('handler'))},4`)).toBe('OK');
+    await reply(session, 'c');
+    await reply(session, 'c');
+    const secondEntry = target.position();
+    expect(await reply(session, 'p8')).toBe(le64(1n));
+    expect(await reply(session, 'bs')).toBe('T05thread:1;');
+    expect(target.position()).toBe(secondEntry);
+    expect(await pc(session)).toBe(trapSymbol('call2'));
+    expect(await reply(session, 'bc')).toBe('T05thread:1;');
+    expect(await pc(session)).toBe(trapSymbol('handler'));
+    expect(await reply(session, 'p8')).toBe(le64(0n));
+    expect(await reply(session, 'bc')).toBe('T05replaylog:begin;thread:1;');
+    expect(await reply(session, `Z0,${hex(trapSymbol('call2'))},4`)).toBe('OK');
+    for (let i = 0; i < 3; i++) await reply(session, 'c');
+    expect(await pc(session)).toBe(trapSymbol('handler'));
+    expect(await reply(session, 'p8')).toBe(le64(1n));
+    expect(await reply(session, 'bc'), 'from after a trap, the instruction that trapped is in the past').toBe('T05thread:1;');
+    expect(await pc(session)).toBe(trapSymbol('call2'));
+  });
+});

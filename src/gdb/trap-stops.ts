@@ -1,0 +1,56 @@
+import type { Vmm } from '../vmm/vmm.js';
+import type { StopPoints } from './stop-points.js';
+import type { DebugTarget } from './target.js';
+
+/**
+ * Stops the machine right after a trap is taken when the handler's first
+ * instruction holds a breakpoint.
+ *
+ * Why: positions are icounts, and taking a trap retires nothing, so one
+ * instruction's step takes the trap and runs the handler's first
+ * instruction together; a breakpoint there would never be seen between two
+ * steps. The trap observer (chained after the recorder's, so a replay still
+ * compares the event) pauses the VMM instead, leaving the hart at the
+ * handler with the icount unchanged.
+ */
+export class TrapStops {
+  private hooked: Vmm | undefined;
+  private armed = false;
+  private paused = false;
+
+  constructor(private readonly target: DebugTarget, private readonly points: StopPoints) {}
+
+  /**
+   * Run `move` with trap stops armed; true if a trap stop paused it (the
+   * machine is then at a handler's breakpoint, at the same position).
+   */
+  during(move: () => void): boolean {
+    this.hook();
+    this.armed = true;
+    this.paused = false;
+    try {
+      move();
+    } finally {
+      this.armed = false;
+    }
+    return this.paused;
+  }
+
+  /** Chain the observer into the trap reports of the machine now in the target (a replay's seek may build a new one). */
+  private hook(): void {
+    const vmm = this.target.vmm;
+    if (this.hooked === vmm) return;
+    this.hooked = vmm;
+    for (const hart of vmm.machine.harts) {
+      const core = vmm.backend.forHart(hart);
+      const inner = core.onTrap;
+      core.onTrap = (info) => {
+        inner?.(info);
+        if (this.armed && !this.paused && this.points.hasBreakpoint(hart.getPc())) {
+          this.paused = true;
+          vmm.pause();
+        }
+      };
+    }
+  }
+}
