@@ -2,10 +2,12 @@ import type { Argv } from 'yargs';
 import { divergenceReport } from '../src/analysis/divergence-report.js';
 import { formatRegisters, hartRegisters } from '../src/analysis/hart-registers.js';
 import { BACKEND_NAMES, type BackendName } from '../src/exec/backends.js';
+import { ReplayTarget } from '../src/gdb/replay-target.js';
 import { disassemble } from '../src/isa/disasm.js';
 import { machineDigest } from '../src/rr/digest.js';
 import { ReplaySession, type ReplayOptions } from '../src/rr/replay-session.js';
 import { UsageError } from './errors.js';
+import { GDB_OPTION_HELP, serveGdb } from './gdb-server.js';
 import { stdoutConsole } from './machine-args.js';
 import { progress } from './progress.js';
 
@@ -20,6 +22,7 @@ interface ReplayArgs {
   at?: number;
   'print-state': boolean;
   feed: boolean;
+  gdb?: string;
 }
 
 /** Instructions between two progress updates. */
@@ -46,8 +49,9 @@ export function registerReplay(cli: Argv): Argv {
       .option('to', { type: 'number', describe: 'stop at this icount' })
       .option('at', { type: 'number', describe: 'go to this icount (with --print-state)' })
       .option('feed', { type: 'boolean', default: false, describe: 'take device reads and interrupt lines from the trace instead of the device models' })
-      .option('print-state', { type: 'boolean', default: false, describe: 'print every hart\'s registers and CSRs at --at' }) as unknown as Argv<ReplayArgs>,
-    (args) => {
+      .option('print-state', { type: 'boolean', default: false, describe: 'print every hart\'s registers and CSRs at --at' })
+      .option('gdb', { type: 'string', describe: `${GDB_OPTION_HELP}, with reverse execution; serves until interrupted` }) as unknown as Argv<ReplayArgs>,
+    async (args) => {
       if (args.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(args.backend)) {
         throw new UsageError(`--backend: '${args.backend}' is not ${BACKEND_NAMES.join(' or ')}`);
       }
@@ -76,6 +80,10 @@ export function registerReplay(cli: Argv): Argv {
         }
         if (from !== undefined) session.seek(from);
         printing = true;
+        if (args.gdb !== undefined) {
+          await serveGdb(new ReplayTarget(session), args.gdb, () => false);
+          return;
+        }
         const target = to ?? end;
         const bar = progress('replay', target);
         for (let next = session.icount(); session.icount() < target && session.firstDivergence === undefined && !session.finished; ) {
