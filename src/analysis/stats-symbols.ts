@@ -64,7 +64,8 @@ function executableLabels(image: ElfImage): Label[] {
   const labels: Label[] = [];
   for (const [name, value] of image.symbols) {
     const segment = image.segments.find((s) => (s.flags & 1) !== 0 && value >= s.vaddr && value < s.vaddr + s.memsz);
-    if (segment !== undefined && name !== '') labels.push({ name, value, segmentEnd: segment.vaddr + segment.memsz });
+    // `$x`/`$d` (and `$x<isa>`) are RISC-V mapping symbols, `.L` assembler locals: not names for people.
+    if (segment !== undefined && name !== '' && !name.startsWith('$') && !name.startsWith('.L')) labels.push({ name, value, segmentEnd: segment.vaddr + segment.memsz });
   }
   return labels.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : a.name.localeCompare(b.name)));
 }
