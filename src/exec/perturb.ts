@@ -57,12 +57,25 @@ function incrementRegister(hart: Hart, slot: number): void {
  */
 export function perturbBackend(backend: VmmBackend, perturbation: Perturbation): VmmBackend {
   if (perturbation.backend !== backend.name) return backend;
-  let done = false;
+  // Replays move the hart backwards (snapshot restores): the wrapper follows
+  // the position, perturbing again when the perturbed instruction runs again.
+  let from = perturbation.icount;
+  let perturbedAt: number | undefined;
+  let armed = false;
   const run = (hart: Hart, budget: number): ExitReason => {
-    if (done || hart.hartId !== 0) return backend.run(hart, budget);
+    if (hart.hartId !== 0) return backend.run(hart, budget);
+    if (perturbedAt !== undefined && hart.icount <= perturbedAt) {
+      from = perturbedAt;
+      perturbedAt = undefined;
+      armed = false;
+    }
+    if (perturbedAt !== undefined) return backend.run(hart, budget);
+    // A machine restored past the point without ever reaching it carries the perturbation in its state already.
+    if (!armed && hart.icount > from) return backend.run(hart, budget);
+    armed = true;
     const end = hart.icount + budget;
-    if (hart.icount < perturbation.icount) {
-      const exit = backend.run(hart, Math.min(budget, perturbation.icount - hart.icount));
+    if (hart.icount < from) {
+      const exit = backend.run(hart, Math.min(budget, from - hart.icount));
       if (exit !== ExitReason.BUDGET || hart.icount >= end) return exit;
     }
     const core = backend.forHart(hart);
@@ -74,7 +87,7 @@ export function perturbBackend(backend: VmmBackend, perturbation: Perturbation):
       const exit = backend.run(hart, 1);
       if (insn !== null && hart.icount === before + 1 && isPerturbable(insn)) {
         incrementRegister(hart, insn.rd);
-        done = true;
+        perturbedAt = before;
         return exit !== ExitReason.BUDGET || hart.icount >= end ? exit : backend.run(hart, end - hart.icount);
       }
       if (exit !== ExitReason.BUDGET) return exit;
