@@ -230,6 +230,10 @@ export class InterpHart {
           pc = h.pc;
           fetchBase = this.fetchBase;
           slots = this.fetchSlots;
+          // Look again before the next instruction: the trap observer of an
+          // interrupt just taken may have asked for a stop (a debugger's
+          // breakpoint on the handler, a replay's divergence).
+          continue;
         }
         if (h.icount >= end) {
           h.pc = pc;
