@@ -1,6 +1,9 @@
 import type { Argv } from 'yargs';
 import { diffTraces, imageMismatch } from '../src/analysis/diff.js';
 import { diffReport } from '../src/analysis/diff-report.js';
+import { locate } from '../src/analysis/locate.js';
+import { locateReport } from '../src/analysis/locate-report.js';
+import { QEMU_BACKEND } from '../src/analysis/diff-events.js';
 import { EventKind } from '../src/trace/events.js';
 import { TraceReader } from '../src/trace/reader.js';
 import { UsageError } from './errors.js';
@@ -14,6 +17,7 @@ interface DiffArgs {
   all: boolean;
   max: number;
   context: number;
+  locate: boolean;
 }
 
 /** The kinds `--ignore` accepts, by the names `deja dump` shows. */
@@ -44,7 +48,8 @@ export function registerDiff(cli: Argv): Argv {
       .option('ignore', { type: 'string', array: true, default: [], describe: `leave out kinds (repeat or comma-separate): ${Object.keys(KIND_BY_NAME).join(',')}` })
       .option('all', { type: 'boolean', default: false, describe: 'resynchronise after a divergence (on the next matching trap or digest) and list up to --max' })
       .option('max', { type: 'number', default: 10, describe: 'with --all, stop after this many divergences' })
-      .option('context', { type: 'number', default: 5, describe: 'events shown before each divergence' }) as unknown as Argv<DiffArgs>,
+      .option('context', { type: 'number', default: 5, describe: 'events shown before each divergence' })
+      .option('locate', { type: 'boolean', default: false, describe: 'replay both recordings in lockstep to the first instruction where their state differs' }) as unknown as Argv<DiffArgs>,
     (args) => {
       const ignore = new Set<EventKind>();
       for (const name of args.ignore.flatMap((text) => text.split(',')).map((text) => text.trim()).filter((text) => text !== '')) {
@@ -66,6 +71,18 @@ export function registerDiff(cli: Argv): Argv {
       try {
         const mismatch = imageMismatch(a.header, b.header);
         if (mismatch !== undefined && !args.force) throw new UsageError(`${mismatch}; use --force to compare anyway`);
+        if (args.locate) {
+          for (const [path, reader] of [[args.a, a], [args.b, b]] as const) {
+            if (reader.header.machine.backend === QEMU_BACKEND) throw new UsageError(`--locate: ${path} is an imported QEMU log, which cannot be replayed`);
+          }
+          const bar = progress('locate', 0);
+          const located = locate(args.a, args.b, a, b, (icount) => bar.update(icount));
+          bar.done();
+          const context = { devices: a.header.devices.map((device) => device.name) };
+          process.stdout.write(`${locateReport(located, { a: args.a, b: args.b }, context)}\n`);
+          process.exitCode = located.firstEvents === undefined && located.icount === undefined ? 0 : 1;
+          return;
+        }
         const bar = progress('diff', a.eventCount + b.eventCount);
         const result = diffTraces(a, b, { context: args.context, ignore, all: args.all, limit: args.max, onProgress: (read) => bar.update(read) });
         bar.done();
