@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { EXPORT_FORMATS, exportTrace, type ExportFormat } from '../src/analysis/export/export-trace.js';
 import { TraceReader } from '../src/trace/reader.js';
@@ -52,6 +52,7 @@ export function registerExport(cli: Argv): Argv {
       const reader = TraceReader.open(args.trace);
       try {
         const fd = createOutput(args.output, args.force);
+        let complete = false;
         try {
           const bar = progress('export', reader.eventCount);
           exportTrace(reader, args.format as ExportFormat, (bytes) => writeAll(fd, args.output, bytes), {
@@ -59,8 +60,11 @@ export function registerExport(cli: Argv): Argv {
             onChunk: (done) => bar.update(done),
           });
           bar.done();
+          complete = true;
         } finally {
           closeSync(fd);
+          // A half-written export (a corrupt chunk, a full disk) is not left behind to be mistaken for a whole one.
+          if (!complete) rmSync(args.output, { force: true });
         }
         noteTruncation(reader, 'exported');
       } finally {
