@@ -28,10 +28,10 @@ describe('deja export', () => {
   });
 
   it.each([
-    { name: 'an unknown format', args: () => [DEMO_TRACE, '--format', 'svg', '-o', join(bad.dir, 'x')], message: () => "deja: --format: unknown format 'svg' (formats: perfetto, chrome-json)\n" },
-    { name: 'an existing output without --force', args: () => [DEMO_TRACE, '-o', DEMO_TRACE], message: () => `deja: ${DEMO_TRACE} already exists (use --force to overwrite)\n` },
-    { name: 'a corrupt chunk', args: () => [bad.corrupt, '-o', join(bad.dir, 'corrupt.pftrace')], message: () => `deja: chunk checksum mismatch (at byte offset ${bad.corruptOffset})\n` },
-    { name: 'a bad --interval', args: () => [DEMO_TRACE, '--interval', '0', '-o', join(bad.dir, 'y')], message: () => "deja: --interval: '0' is not a positive instruction count\n" },
+    { name: 'an unknown format', args: () => [DEMO_TRACE, '--format', 'svg', '-o', join(bad.dir, 'x')], message: (): string => "deja: --format: unknown format 'svg' (formats: perfetto, chrome-json)\n" },
+    { name: 'an existing output without --force', args: () => [DEMO_TRACE, '-o', DEMO_TRACE], message: (): string => `deja: ${DEMO_TRACE} already exists (use --force to overwrite)\n` },
+    { name: 'a corrupt chunk', args: () => [bad.corrupt, '-o', join(bad.dir, 'corrupt.pftrace')], message: (): string => `deja: chunk checksum mismatch (at byte offset ${bad.corruptOffset})\n` },
+    { name: 'a bad --interval', args: () => [DEMO_TRACE, '--interval', '0', '-o', join(bad.dir, 'y')], message: (): string => "deja: --interval: '0' is not a positive instruction count\n" },
   ])('refuses $name with one line and exit status 2', ({ args, message }) => {
     const result = deja('export', ...args());
     expect(result.stderr).toBe(message());

@@ -30,9 +30,9 @@ describe('deja stats', () => {
   });
 
   it.each([
-    { name: 'a corrupt chunk', file: () => bad.corrupt, message: () => `deja: chunk checksum mismatch (at byte offset ${bad.corruptOffset})\n` },
-    { name: 'a file that is not a trace', file: () => bad.notATrace, message: () => `deja: ${bad.notATrace} is not a dejavm trace (bad magic) (at byte offset 0)\n` },
-    { name: '--top that is not a count', file: () => DEMO_TRACE, args: ['--top', '-1'], message: () => "deja: --top: '-1' is not a count\n" },
+    { name: 'a corrupt chunk', file: () => bad.corrupt, message: (): string => `deja: chunk checksum mismatch (at byte offset ${bad.corruptOffset})\n` },
+    { name: 'a file that is not a trace', file: () => bad.notATrace, message: (): string => `deja: ${bad.notATrace} is not a dejavm trace (bad magic) (at byte offset 0)\n` },
+    { name: '--top that is not a count', file: () => DEMO_TRACE, args: ['--top', '-1'], message: (): string => "deja: --top: '-1' is not a count\n" },
   ])('refuses $name with one line and exit status 2', ({ file, args, message }) => {
     const result = deja('stats', file(), ...(args ?? []));
     expect(result.stderr).toBe(message());

@@ -30,7 +30,6 @@ export function syntheticHeader(harts = 1): TraceHeader {
   };
 }
 
-const HANDLER_PC = 0x8000_0100n;
 const USER_PC = 0x8040_0000n;
 
 /**
