@@ -13,7 +13,7 @@ interface DiffArgs {
   a: string;
   b: string;
   force: boolean;
-  ignore: string[];
+  ignore?: string | string[];
   all: boolean;
   max: number;
   context: number;
@@ -45,14 +45,14 @@ export function registerDiff(cli: Argv): Argv {
       .positional('a', { type: 'string', demandOption: true, describe: 'the first trace' })
       .positional('b', { type: 'string', demandOption: true, describe: 'the second trace' })
       .option('force', { type: 'boolean', default: false, describe: 'compare even when the images differ' })
-      .option('ignore', { type: 'string', array: true, default: [], describe: `leave out kinds (repeat or comma-separate): ${Object.keys(KIND_BY_NAME).join(',')}` })
+      .option('ignore', { type: 'string', describe: `leave out kinds (repeat or comma-separate): ${Object.keys(KIND_BY_NAME).join(',')}` })
       .option('all', { type: 'boolean', default: false, describe: 'resynchronise after a divergence (on the next matching trap or digest) and list up to --max' })
       .option('max', { type: 'number', default: 10, describe: 'with --all, stop after this many divergences' })
       .option('context', { type: 'number', default: 5, describe: 'events shown before each divergence' })
       .option('locate', { type: 'boolean', default: false, describe: 'replay both recordings in lockstep to the first instruction where their state differs' }) as unknown as Argv<DiffArgs>,
     (args) => {
       const ignore = new Set<EventKind>();
-      for (const name of args.ignore.flatMap((text) => text.split(',')).map((text) => text.trim()).filter((text) => text !== '')) {
+      for (const name of [args.ignore ?? []].flat().flatMap((text) => text.split(',')).map((text) => text.trim()).filter((text) => text !== '')) {
         const kinds = KIND_BY_NAME[name];
         if (kinds === undefined) throw new UsageError(`--ignore: unknown kind '${name}' (kinds: ${Object.keys(KIND_BY_NAME).join(', ')})`);
         for (const kind of kinds) ignore.add(kind);
