@@ -96,11 +96,15 @@ export class Execution {
    * triggers do), steps over the instruction itself and compares the values.
    */
   private stopHere(): StopReason | undefined {
+    return this.breakpointHere() ?? this.watchHere();
+  }
+
+  private breakpointHere(): StopReason | undefined {
     const harts = this.harts();
     for (let i = 0; i < harts.length; i++) {
       if (this.points.hasBreakpoint(harts[i]!.getPc())) return { kind: 'breakpoint', hart: i };
     }
-    return this.watchHere();
+    return undefined;
   }
 
   private watchHere(): StopReason | undefined {
@@ -108,6 +112,12 @@ export class Execution {
     const access = this.points.nextAccess(this.harts()[0]!, new DebugMemory(this.target.vmm.machine.bus));
     const watchpoint = access === undefined ? undefined : this.points.watchHit(access);
     return watchpoint === undefined ? undefined : { kind: 'watch', hart: 0, watchpoint };
+  }
+
+  /** Whether hart 0's instruction at `pc` retired without a trap: loads, stores and AMOs never jump, so the pc is just past it. */
+  private retiredInPlace(pc: bigint): boolean {
+    const now = this.harts()[0]!.getPc();
+    return now === pc + 2n || now === pc + 4n;
   }
 
   /** gdb's `s`: one instruction forward, unless that instruction is about to trigger a watchpoint. */
@@ -200,12 +210,18 @@ export class Execution {
     for (let steps = 1; ; steps++) {
       const position = target.position();
       if (position > end || (position === end && !endIncluded)) break;
-      const hit = this.stopHere();
-      if (hit !== undefined) last = { position, afterTrap: this.afterTrap, reason: hit };
+      const breakpoint = this.breakpointHere();
+      if (breakpoint !== undefined) last = { position, afterTrap: this.afterTrap, reason: breakpoint };
       if (position === end) break;
+      const watch = this.watchHere();
+      const pc = this.harts()[0]!.getPc();
       const moved = this.advanceToTrap();
       if (moved !== undefined && moved !== 'trap') break;
       if (moved !== 'trap' && target.position() === position) break;
+      // Going backwards, gdb wants a watchpoint reported just after the
+      // access (it then steps back over the instruction itself); an access
+      // that trapped instead of retiring did not happen.
+      if (watch !== undefined && moved !== 'trap' && this.retiredInPlace(pc)) last = { position: position + 1, afterTrap: false, reason: watch };
       if (steps % STEPS_PER_SLICE === 0) {
         await yieldToSocket();
         if (this.interruptRequested) {

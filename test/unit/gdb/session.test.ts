@@ -228,15 +228,20 @@ describe('GdbSession on a reversible target', () => {
     expect(target.position()).toBe(0);
   });
 
-  it('reverse-continue stops before the last store a watchpoint sees', async () => {
+  it('reverse-continue reports the last store a watchpoint sees just after it, and gdb steps back over it', async () => {
     const { session, target } = reversible();
     expect(await reply(session, `Z0,${hex(symbol('done'))},4`)).toBe('OK');
     await reply(session, 'c');
     expect(await reply(session, `Z2,${hex(symbol('counter'))},8`)).toBe('OK');
     expect(await reply(session, 'bc')).toBe(`T05watch:${hex(symbol('counter'))};thread:1;`);
+    expect(await pc(session)).toBe(symbol('load'));
+    const after = target.position();
+    expect(await reply(session, 'bs')).toBe('T05thread:1;');
     expect(await pc(session)).toBe(symbol('store'));
     expect(await reply(session, 'p5')).toBe(le64(5n));
-    expect(target.position()).toBeGreaterThan(0);
+    expect(await reply(session, 'bc'), 'the previous store, one loop earlier').toBe(`T05watch:${hex(symbol('counter'))};thread:1;`);
+    expect(await reply(session, 'p5')).toBe(le64(4n));
+    expect(target.position()).toBeLessThan(after);
   });
 
   it('continue past the end of the recording reports the end of history', async () => {
