@@ -120,19 +120,45 @@ const UART_THR = 0;
 const UART_LCR = 3;
 const LCR_DLAB = 0x80;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Counts per guest address; addresses below 2^53 (nearly all) are counted under number keys, which hash faster than bigints. */
+class PcCounts {
+  private readonly low = new Map<number, number>();
+  private readonly high = new Map<bigint, number>();
+
+  get size(): number {
+    return this.low.size + this.high.size;
+  }
+
+  add(pc: bigint): void {
+    if (pc <= MAX_SAFE) {
+      const key = Number(pc);
+      this.low.set(key, (this.low.get(key) ?? 0) + 1);
+    } else {
+      this.high.set(pc, (this.high.get(pc) ?? 0) + 1);
+    }
+  }
+
+  entries(): Array<[bigint, number]> {
+    return [...[...this.low].map(([pc, count]): [bigint, number] => [BigInt(pc), count]), ...this.high];
+  }
+}
+
 /** Accumulates statistics event by event; {@link StatsCollector.result} summarises. */
 export class StatsCollector {
   private events = 0;
   private readonly byKind = new Float64Array(KIND_NAMES.length);
   private readonly lastIcount: number[] = [];
   private readonly traps = new Map<number, number>();
-  private readonly transitions = new Map<number, number>();
+  /** Traps by `fromPriv * 16 + toPriv` (privileges are 0..3 or PRIV_UNKNOWN = 15). */
+  private readonly transitions = new Float64Array(256);
   private readonly lines = new Map<number, LineCounts>();
   /** Per hart and line: the icount at which the line rose and has not yet been taken, or -1. */
   private readonly pendingSince: number[][] = [];
   private readonly registers = new Map<number, RegisterStats>();
-  private readonly trapPcs = new Map<bigint, number>();
-  private readonly execPcs = new Map<bigint, number>();
+  private readonly trapPcs = new PcCounts();
+  private readonly execPcs = new PcCounts();
   private readonly uartDevices: Set<number>;
   private readonly uartDivisorLatch = new Set<number>();
   private bytesIn = 0;
@@ -157,9 +183,8 @@ export class StatsCollector {
       case EventKind.TRAP: {
         const key = event.interrupt ? event.cause + 0x1_0000 : event.cause;
         this.traps.set(key, (this.traps.get(key) ?? 0) + 1);
-        const transition = event.fromPriv * 16 + event.toPriv;
-        this.transitions.set(transition, (this.transitions.get(transition) ?? 0) + 1);
-        this.trapPcs.set(event.epc, (this.trapPcs.get(event.epc) ?? 0) + 1);
+        this.transitions[(event.fromPriv & 15) * 16 + (event.toPriv & 15)]++;
+        this.trapPcs.add(event.epc);
         if (event.interrupt) this.interruptTaken(hart, event.cause, event.icount);
         break;
       }
@@ -194,7 +219,7 @@ export class StatsCollector {
         this.endEvent = event;
         break;
       case EventKind.EXEC:
-        this.execPcs.set(event.pc, (this.execPcs.get(event.pc) ?? 0) + 1);
+        this.execPcs.add(event.pc);
         break;
       default:
         break;
@@ -281,7 +306,8 @@ export class StatsCollector {
           const cause = key & 0xffff;
           return { interrupt, cause, name: interrupt ? interruptName(cause) : exceptionName(cause), count };
         }).sort(byCountThen((a, b) => Number(a.interrupt) - Number(b.interrupt) || a.cause - b.cause)),
-        byTransition: [...this.transitions].map(([key, count]) => ({ from: privilegeName(key >> 4), to: privilegeName(key & 15), count }))
+        byTransition: [...this.transitions.entries()].filter(([, count]) => count > 0)
+          .map(([key, count]) => ({ from: privilegeName(key >> 4), to: privilegeName(key & 15), count }))
           .sort(byCountThen((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))),
       },
       exits: { total: exitTotal, byReason: exits.sort(byCountThen((a, b) => a.reason.localeCompare(b.reason))), instructionsPerExit: exitTotal > 0 ? total / exitTotal : undefined },
@@ -290,7 +316,7 @@ export class StatsCollector {
         latency: c.samples > 0 ? { samples: c.samples, min: c.min, mean: c.sum / c.samples, max: c.max } : undefined,
       })),
       io: this.deviceIo(),
-      hotPcs: [...(this.execPcs.size > 0 ? this.execPcs : this.trapPcs)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, this.options.hotPcCount ?? 10)
+      hotPcs: (this.execPcs.size > 0 ? this.execPcs : this.trapPcs).entries().sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, this.options.hotPcCount ?? 10)
         .map(([pc, count]) => ({ pc, count, symbol: this.options.symbolize?.(pc) })),
       hotPcSource: this.execPcs.size > 0 ? 'exec events' : 'trap epcs',
       console: { bytesIn: this.bytesIn, bytesOut: this.bytesOut },

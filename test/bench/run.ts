@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the macro benchmark (guests on QEMU and dejavm side by
  * side), the boot benchmark (OpenSBI + U-Boot on both), the recording
- * benchmark (`deja record` against `deja run`, trace sizes), then the micro
+ * benchmark (`deja record` against `deja run`, trace sizes), the analysis
+ * benchmark (events/s of stats, export and report over 10 M events), then the micro
  * benchmarks (test/bench/micro/*.bench.ts).
  *
  * Options: --reps N (macro repetitions, default 5), --guest NAME (repeatable;
@@ -9,6 +10,7 @@
  * 500), --macro-only, --micro-only.
  */
 import { parseArgs } from 'node:util';
+import { runAnalysisBenchmark } from './analysis.js';
 import { runBootBenchmark } from './boot.js';
 import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
@@ -36,6 +38,9 @@ if (!values['micro-only']) {
   const recording = await runRecordBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${recording}`);
   if (recording.includes('PROBLEM')) process.exitCode = 1;
+  const analysis = await runAnalysisBenchmark(Math.min(3, Number(values.reps)), print);
+  print(`\n${analysis}`);
+  if (analysis.includes('PROBLEM')) process.exitCode = 1;
 }
 if (!values['macro-only']) {
   await runMicroBenchmarks(Number(values['micro-time']), print);

@@ -6,7 +6,8 @@
  *
  * For speed, the numeric field writers do not check capacity: call
  * {@link ProtobufWriter.reserve} with an upper bound for the fields that follow
- * (at most 11 bytes per varint field, plus 1 per `begin`).
+ * (at most 12 bytes per varint field, plus 3 per `begin`). Tags take at most two
+ * bytes: field numbers stay below 2048.
  */
 
 const WIRE_VARINT = 0;
@@ -49,7 +50,20 @@ export class ProtobufWriter {
 
   /** A varint field (`value` a non-negative safe integer). */
   uint(field: number, value: number): void {
-    this.varint(field * 8 + WIRE_VARINT);
+    const buffer = this.buffer;
+    let length = this.length;
+    const tag = field * 8 + WIRE_VARINT;
+    if (tag < 0x80) buffer[length++] = tag;
+    else {
+      buffer[length++] = (tag & 0x7f) | 0x80;
+      buffer[length++] = tag >>> 7;
+    }
+    if (value < 0x80) {
+      buffer[length++] = value;
+      this.length = length;
+      return;
+    }
+    this.length = length;
     this.varint(value);
   }
 

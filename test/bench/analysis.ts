@@ -1,0 +1,71 @@
+/**
+ * Analysis benchmark: events per second of `deja stats`, `deja export`
+ * (both formats) and `deja report` over a trace of 10,001,002 events,
+ * synthesised with the real TraceWriter in the pattern of a timer-driven
+ * guest (test/unit/analysis/synthetic-trace.ts: a timer interrupt, an ECALL,
+ * UART and RTC I/O every 1000 instructions; 1e9 instructions). Each command
+ * runs as a whole process (the built CLI, as users run it: startup, reading,
+ * decoding and writing the output file included); the figure is the median
+ * of the repetitions. Target: 5 million events per second.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProcess } from '../guests/host-tools.js';
+import { writeSyntheticTrace } from '../unit/analysis/synthetic-trace.js';
+import { DEJA_CLI } from './dejavm.js';
+import { formatTable, median } from './stats.js';
+
+/** Events per second the analysis commands aim at. */
+const TARGET_EVENTS_PER_SECOND = 5_000_000;
+/** Timer periods of 10 events each: 10,001,002 events with the input, the digests and the end. */
+const PERIODS = 1_000_000;
+const TIMEOUT_MS = 600_000;
+
+/** Runs the analysis benchmark `repetitions` times per command and returns its report. */
+export async function runAnalysisBenchmark(repetitions: number, print: (line: string) => void): Promise<string> {
+  const scratch = mkdtempSync(join(tmpdir(), 'deja-bench-analysis-'));
+  try {
+    const trace = join(scratch, 'timer.deja');
+    print(`analysis: writing a synthetic trace of ${PERIODS} timer periods...`);
+    const events = writeSyntheticTrace(trace, PERIODS);
+    const commands: Array<{ name: string; args: string[]; output?: string }> = [
+      { name: 'stats', args: ['stats', trace] },
+      { name: 'export perfetto', args: ['export', trace, '--format', 'perfetto', '--force', '-o', join(scratch, 'out.pftrace')], output: join(scratch, 'out.pftrace') },
+      { name: 'export chrome-json', args: ['export', trace, '--format', 'chrome-json', '--force', '-o', join(scratch, 'out.json')], output: join(scratch, 'out.json') },
+      { name: 'report', args: ['report', trace, '--force', '-o', join(scratch, 'out.html')], output: join(scratch, 'out.html') },
+    ];
+    const rows: string[][] = [];
+    const problems: string[] = [];
+    for (const command of commands) {
+      print(`analysis: deja ${command.name} ×${repetitions}...`);
+      const times: number[] = [];
+      let outputBytes: number | undefined;
+      for (let repetition = 0; repetition < repetitions; repetition++) {
+        const run = await runProcess(process.execPath, [DEJA_CLI, ...command.args], TIMEOUT_MS);
+        if (run.exitCode !== 0) {
+          problems.push(`deja ${command.name} exited with ${run.exitCode}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
+          break;
+        }
+        times.push(run.wallMs);
+        if (command.output !== undefined) outputBytes = statSync(command.output).size;
+      }
+      if (times.length === 0) continue;
+      const rate = events / (median(times) / 1000);
+      rows.push([
+        command.name,
+        median(times).toFixed(0),
+        (rate / 1e6).toFixed(2),
+        rate >= TARGET_EVENTS_PER_SECOND ? 'yes' : 'no',
+        outputBytes === undefined ? '-' : (outputBytes / events).toFixed(1),
+      ]);
+    }
+    return [
+      `Analysis over a synthetic trace of ${events} events (${(statSync(trace).size / 1e6).toFixed(1)} MB), whole-process wall time (median of ${repetitions}).`,
+      formatTable(['command', 'ms', 'M events/s', `>= ${TARGET_EVENTS_PER_SECOND / 1e6}M/s`, 'output bytes/event'], rows),
+      ...problems.map((problem) => `PROBLEM ${problem}`),
+    ].join('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
