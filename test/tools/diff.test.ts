@@ -18,9 +18,9 @@ function deja(args: string[], env: Record<string, string> = {}): { status: numbe
 }
 
 /** The icount and pc of the first instruction at or after `from` that the perturbation hits, found on the interpreter. */
-function perturbedInstruction(elf: string, from: number): { icount: number; pc: number } {
+function perturbedInstruction(elf: string, from: number): { icount: number; pc: bigint } {
   const vmm = new Vmm({ kernel: { name: elf, bytes: new Uint8Array(readFileSync(elf)) }, console: () => undefined });
-  let found: { icount: number; pc: number } | undefined;
+  let found: { icount: number; pc: bigint } | undefined;
   vmm.run(from + 10_000, (insn) => {
     if (found === undefined && insn.icount >= from && isPerturbable(toExecInsn(insn.raw))) found = { icount: insn.icount, pc: insn.pc };
   });

@@ -1,0 +1,73 @@
+/**
+ * dejavm against QEMU 7.2 on the same guests: QEMU's exec and interrupt log
+ * imported with `deja import qemu`, compared with a dejavm recording by
+ * `deja diff`. Every difference found is either fixed or in the README's
+ * table of known board differences; these tests pin each one down, so a new
+ * difference (or a fixed one) shows up here.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QEMU, shouldRunWith } from '../../guests/host-tools.js';
+import { LINUX_IMAGE, LINUX_INITRD } from '../../support/linux-guest.js';
+import { qemuTrace, type QemuGuest } from './qemu-trace.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const DEJA = join(ROOT, 'bin', 'deja.js');
+const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
+const UBOOT_SMODE = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
+const scratch = mkdtempSync(join(tmpdir(), 'deja-qemu-board-'));
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function deja(...args: string[]): { status: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout };
+}
+
+/** Records `guest` on dejavm for `maxInsns` instructions (no console input) and diffs QEMU's trace against it. */
+function compare(name: string, guest: QemuGuest, qemuSeconds: number, maxInsns: number, ...diffArgs: string[]): { status: number | null; stdout: string } {
+  const dir = mkdtempSync(join(scratch, `${name}-`));
+  const qemu = qemuTrace(guest, qemuSeconds, dir, DEJA);
+  const ours = join(dir, 'dejavm.deja');
+  const images = ['--bios', guest.bios, '--kernel', guest.kernel, ...(guest.initrd === undefined ? [] : ['--initrd', guest.initrd]),
+    ...(guest.append === undefined ? [] : ['--append', guest.append])];
+  deja('record', '-o', ours, '--input', '/dev/null', '--max-insns', String(maxInsns), ...images);
+  return deja('diff', qemu, ours, ...diffArgs);
+}
+
+/** The icounts on the line marked `!` (QEMU's side first). */
+function divergentIcounts(stdout: string): number[] {
+  const line = stdout.split('\n').find((text) => text.startsWith('! '))!;
+  return [...line.matchAll(/(?:^! |\| )0:(\d+)/g)].map((match) => Number(match[1]));
+}
+
+const qemuPresent = shouldRunWith(QEMU);
+
+describe.skipIf(!qemuPresent)('dejavm against QEMU', () => {
+  it('the demo guest: the same ECALLs at the same icounts; only timer interrupts fall elsewhere (QEMU runs on host time)', () => {
+    const result = compare('demo', { bios: 'none', kernel: join(ROOT, 'test', 'guests', 'bin', 'demo.elf') }, 20, 100_000, '--all', '--max', '50');
+    expect(result.stdout).toMatch(/^\s+0:709 +trap +environment call from U-mode/m);
+    for (const line of result.stdout.split('\n').filter((text) => text.startsWith('! '))) expect(line).toContain('timer interrupt');
+  }, 120_000);
+
+  it.skipIf(!existsSync(FW_JUMP) || !existsSync(UBOOT_SMODE))('OpenSBI + U-Boot: the same traps at the same icounts as far as QEMU got', () => {
+    const result = compare('u-boot', { bios: FW_JUMP, kernel: UBOOT_SMODE }, 12, 30_000_000);
+    expect(result.stdout).toMatch(/^equivalent: \d+ events match \(trap 6\)\ncompared: trap; up to icount \d+, where A stops there \(log-end\)\n$/);
+    expect(Number(/up to icount (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(2_755_356);
+    expect(result.status).toBe(0);
+  }, 240_000);
+
+  it.skipIf(!existsSync(FW_JUMP) || !existsSync(LINUX_IMAGE) || !existsSync(LINUX_INITRD))(
+    'Linux: the first difference is the satp mode probe (QEMU 7.2 accepts Sv57, dejavm stops at Sv48): 91 instructions fewer before the MMU comes on',
+    () => {
+      const result = compare('linux', { bios: FW_JUMP, kernel: LINUX_IMAGE, initrd: LINUX_INITRD, append: 'console=ttyS0 earlycon=sbi' }, 60, 30_000_000);
+      const marked = result.stdout.split('\n').find((text) => text.startsWith('! '))!;
+      expect(marked).toMatch(/instruction page fault \(exception 12\) \?->\? epc=0x80201048 tval=0x80201048 .*\| .*instruction page fault \(exception 12\) S->S epc=0x80201048 tval=0x80201048/);
+      const [qemuIcount, oursIcount] = divergentIcounts(result.stdout);
+      expect(qemuIcount! - oursIcount!).toBe(91);
+      expect(result.status).toBe(1);
+    }, 240_000);
+});
