@@ -18,6 +18,9 @@ interface DiffArgs {
   max: number;
   context: number;
   locate: boolean;
+  bios?: string;
+  kernel?: string;
+  initrd?: string;
 }
 
 /** The kinds `--ignore` accepts, by the names `deja dump` shows. */
@@ -49,7 +52,10 @@ export function registerDiff(cli: Argv): Argv {
       .option('all', { type: 'boolean', default: false, describe: 'resynchronise after a divergence (on the next matching trap or digest) and list up to --max' })
       .option('max', { type: 'number', default: 10, describe: 'with --all, stop after this many divergences' })
       .option('context', { type: 'number', default: 5, describe: 'events shown before each divergence' })
-      .option('locate', { type: 'boolean', default: false, describe: 'replay both recordings in lockstep to the first instruction where their state differs' }) as unknown as Argv<DiffArgs>,
+      .option('locate', { type: 'boolean', default: false, describe: 'replay both recordings in lockstep to the first instruction where their state differs' })
+      .option('bios', { type: 'string', describe: 'with --locate: the firmware image, when it is no longer where the traces say' })
+      .option('kernel', { type: 'string', describe: 'with --locate: the kernel image, when it is no longer where the traces say' })
+      .option('initrd', { type: 'string', describe: 'with --locate: the initrd, when it is no longer where the traces say' }) as unknown as Argv<DiffArgs>,
     (args) => {
       const ignore = new Set<EventKind>();
       for (const name of [args.ignore ?? []].flat().flatMap((text) => text.split(',')).map((text) => text.trim()).filter((text) => text !== '')) {
@@ -76,7 +82,7 @@ export function registerDiff(cli: Argv): Argv {
             if (reader.header.machine.backend === QEMU_BACKEND) throw new UsageError(`--locate: ${path} is an imported QEMU log, which cannot be replayed`);
           }
           const bar = progress('locate', 0);
-          const located = locate(args.a, args.b, a, b, (icount) => bar.update(icount));
+          const located = locate(args.a, args.b, a, b, { bios: args.bios, kernel: args.kernel, initrd: args.initrd }, (icount) => bar.update(icount));
           bar.done();
           const context = { devices: a.header.devices.map((device) => device.name) };
           process.stdout.write(`${locateReport(located, { a: args.a, b: args.b }, context)}\n`);

@@ -12,6 +12,8 @@
  * part is single-stepped. Only hart 0 is compared.
  */
 import type { RetiredInstruction } from '../vmm/vmm.js';
+import { ReplayError } from '../rr/replay-error.js';
+import type { ImagePaths } from '../rr/replay-images.js';
 import { ReplaySession } from '../rr/replay-session.js';
 import { EventKind, type TraceEvent } from '../trace/events.js';
 import type { TraceReader } from '../trace/reader.js';
@@ -98,7 +100,7 @@ function digestBounds(a: TraceReader, b: TraceReader): { lastMatch: number; firs
 function seekExactly(session: ReplaySession, icount: number, name: string): void {
   const progress = session.seek(icount);
   if (progress.divergence !== undefined) {
-    throw new Error(`${name} does not replay: it diverges from its own recording at icount ${progress.divergence.icount}`);
+    throw new ReplayError(`${name} does not replay: it diverges from its own recording at icount ${progress.divergence.icount}`);
   }
 }
 
@@ -111,16 +113,25 @@ function sameState(a: ReplaySession, b: ReplaySession): boolean {
 
 /**
  * Replays the recordings at `pathA` and `pathB` (readers `a` and `b` of the
- * same files) to the first instruction where their states differ.
- * `onProgress` is told the icount reached now and then.
+ * same files) to the first instruction where their states differ. `images`
+ * replaces the image paths the headers name (both traces are of the same
+ * guest). `onProgress` is told the icount reached now and then.
  */
-export function locate(pathA: string, pathB: string, a: TraceReader, b: TraceReader, onProgress?: (icount: number, end: number) => void): LocateResult {
+export function locate(
+  pathA: string, pathB: string, a: TraceReader, b: TraceReader, images: ImagePaths = {}, onProgress?: (icount: number, end: number) => void,
+): LocateResult {
   const events = diffTraces(a, b, { context: 0, ignore: new Set(), all: false, limit: 1 }).divergences[0];
   const firstEvents = events === undefined ? undefined : { a: events.a, b: events.b };
   const { lastMatch, firstMismatch } = digestBounds(a, b);
   const eventIcount = events === undefined ? Infinity : Math.min(events.a?.icount ?? Infinity, events.b?.icount ?? Infinity);
-  const sessionA = ReplaySession.open(pathA);
-  const sessionB = ReplaySession.open(pathB);
+  const sessionA = ReplaySession.open(pathA, { images });
+  let sessionB: ReplaySession;
+  try {
+    sessionB = ReplaySession.open(pathB, { images });
+  } catch (error) {
+    sessionA.close();
+    throw error;
+  }
   try {
     const end = Math.min(firstMismatch, eventIcount + 1, sessionA.endIcount(), sessionB.endIcount());
     let start = Math.min(lastMatch, end);
