@@ -14,6 +14,7 @@ import { runAnalysisBenchmark } from './analysis.js';
 import { runBootBenchmark } from './boot.js';
 import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
+import { runLocateBenchmark } from './locate.js';
 import { runRecordBenchmark } from './record.js';
 
 const { values } = parseArgs({
@@ -38,6 +39,9 @@ if (!values['micro-only']) {
   const recording = await runRecordBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${recording}`);
   if (recording.includes('PROBLEM')) process.exitCode = 1;
+  const locating = await runLocateBenchmark(print);
+  print(`\n${locating}`);
+  if (locating.includes('PROBLEM')) process.exitCode = 1;
   const analysis = await runAnalysisBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${analysis}`);
   if (analysis.includes('PROBLEM')) process.exitCode = 1;
