@@ -1,6 +1,9 @@
 import type { Ram } from '../mem/ram.js';
 import { PAGE_BYTES, type MachineSnapshot } from './machine-snapshot.js';
 
+/** A page of zeros: the initial contents of every page the images did not write. */
+const ZERO_PAGE = new Uint8Array(PAGE_BYTES);
+
 /**
  * Puts RAM back to its contents at a snapshot, touching only pages that can
  * differ: each snapshot carries the pages written since the one before, so
@@ -11,7 +14,12 @@ import { PAGE_BYTES, type MachineSnapshot } from './machine-snapshot.js';
  * keep the code they decoded from them.
  */
 export class RamRestorer {
-  private readonly initial: Uint8Array;
+  /**
+   * The pages the images left nonzero, copied; every other page starts as
+   * zeros. Why sparse: a copy of all of RAM costs a second of page faults
+   * for 128 MiB on a loaded host, paid at every replay's start.
+   */
+  private readonly initial = new Map<number, Uint8Array>();
   /** Pages that may differ from `initial`: those of the snapshots restored last, and those written since. */
   private touched = new Set<number>();
   /** For each page, the snapshots (by position in `snapshots`) that carry it, ascending. */
@@ -20,7 +28,10 @@ export class RamRestorer {
 
   /** Call right after the machine is built from its images, before it runs. */
   constructor(private readonly ram: Ram) {
-    this.initial = ram.bytes.slice();
+    const bytes = Buffer.from(ram.bytes.buffer, ram.bytes.byteOffset, ram.bytes.byteLength);
+    for (let offset = 0; offset < bytes.length; offset += PAGE_BYTES) {
+      if (bytes.compare(ZERO_PAGE, 0, PAGE_BYTES, offset, offset + PAGE_BYTES) !== 0) this.initial.set(offset / PAGE_BYTES, ram.bytes.slice(offset, offset + PAGE_BYTES));
+    }
     ram.trackDirtyPages();
   }
 
@@ -69,7 +80,7 @@ export class RamRestorer {
         } else high = middle - 1;
       }
     }
-    if (found < 0) return this.initial.subarray(page * PAGE_BYTES, (page + 1) * PAGE_BYTES);
+    if (found < 0) return this.initial.get(page) ?? ZERO_PAGE;
     const snapshot = this.snapshots[found]!;
     const slot = binarySearch(snapshot.pages, page);
     return snapshot.pageData.subarray(slot * PAGE_BYTES, (slot + 1) * PAGE_BYTES);

@@ -113,6 +113,19 @@ describe('RamRestorer', () => {
     expect([...rewritten].sort()).toEqual([0, 3, 5, 6]);
   });
 
+  it('pages the images left as zeros, and a partly loaded page, come back as loaded', () => {
+    const ram = new Ram(BASE, PAGES * PAGE_BYTES);
+    ram.load(BASE + 2 * PAGE_BYTES + 100, Uint8Array.of(1, 2, 3));
+    const loaded = ram.bytes.slice();
+    const restorer = new RamRestorer(ram);
+    restorer.add(snapshot(100, [2, 6], () => 0x44));
+    restorer.restore(0);
+    expect(pageFills(ram)).toEqual([0, 0, 0x44, 0, 0, 0, 0x44, 0]);
+    for (let offset = 0; offset < PAGES * PAGE_BYTES; offset += 999) store(ram, offset, 0xaa);
+    restorer.restore(-1);
+    expect(Buffer.from(ram.bytes).equals(loaded)).toBe(true);
+  });
+
   it('leaves no page reported dirty after a restore', () => {
     const { ram } = loadedRam();
     const restorer = restorerWithSnapshots(ram);
