@@ -16,6 +16,7 @@ import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
 import { runLocateBenchmark } from './locate.js';
 import { runRecordBenchmark } from './record.js';
+import { runReplayBenchmark } from './replay.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +46,9 @@ if (!values['micro-only']) {
   const analysis = await runAnalysisBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${analysis}`);
   if (analysis.includes('PROBLEM')) process.exitCode = 1;
+  const replaying = await runReplayBenchmark(Math.min(3, Number(values.reps)), print);
+  print(`\n${replaying}`);
+  if (replaying.includes('PROBLEM')) process.exitCode = 1;
 }
 if (!values['macro-only']) {
   await runMicroBenchmarks(Number(values['micro-time']), print);
