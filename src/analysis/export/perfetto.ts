@@ -52,6 +52,15 @@ const enum EventType {
   Counter = 4,
 }
 
+/** The kinds of event a hart's tracks carry (slots of the head cache). */
+const enum HartEvent {
+  SliceBegin = 0,
+  SliceEnd = 1,
+  Trap = 2,
+  Line = 3,
+  Counter = 4,
+}
+
 const SEQ_INCREMENTAL_STATE_CLEARED = 1;
 const SEQ_NEEDS_INCREMENTAL_STATE = 2;
 const UNIT_COUNT = 2;
@@ -63,26 +72,24 @@ const HART_TRACK_BASE = 0x10_0000;
 /** Upper bound of one event packet without its interned names. */
 const PACKET_RESERVE = 160;
 
-/** The tracks of hart `hart`: parent, privilege, traps, interrupt lines, exit counter. */
-function hartTracks(hart: number): { parent: number; privilege: number; traps: number; lines: number; exits: number } {
-  const base = HART_TRACK_BASE + hart * 8;
-  return { parent: base, privilege: base + 1, traps: base + 2, lines: base + 3, exits: base + 4 };
-}
+/** Track uuids of hart `hart` (a parent and four children). */
+const hartParentTrack = (hart: number): number => HART_TRACK_BASE + hart * 8;
+const privilegeTrack = (hart: number): number => HART_TRACK_BASE + hart * 8 + 1;
+const trapTrack = (hart: number): number => HART_TRACK_BASE + hart * 8 + 2;
+const lineTrack = (hart: number): number => HART_TRACK_BASE + hart * 8 + 3;
+const exitTrack = (hart: number): number => HART_TRACK_BASE + hart * 8 + 4;
 
-/** An interning table: names by a numeric key, each given an iid the first time. */
+/** An interning table: each new name gets the next iid and waits in `fresh` for the packet that carries it. */
 class Interned {
-  private readonly iids = new Map<number, number>();
+  private next = 1;
   /** Names given an iid since the last packet that carried them. */
   readonly fresh: Array<{ iid: number; name: string }> = [];
 
-  /** The iid for `key`, naming it `name()` the first time. */
-  iid(key: number, name: () => string): number {
-    let iid = this.iids.get(key);
-    if (iid === undefined) {
-      iid = this.iids.size + 1;
-      this.iids.set(key, iid);
-      this.fresh.push({ iid, name: name() });
-    }
+  /** Interns `name` under `key` in `cache` and returns its new iid. */
+  add(cache: Map<number, number>, key: number, name: string): number {
+    const iid = this.next++;
+    cache.set(key, iid);
+    this.fresh.push({ iid, name });
     return iid;
   }
 }
@@ -102,77 +109,106 @@ export class PerfettoSink implements TimelineSink {
   private readonly out = new ProtobufWriter();
   private readonly eventNames = new Interned();
   private readonly annotationNames = new Interned();
+  /** Event-name iids by a key per kind of event (name caches are looked up before any name is built). */
+  private readonly modeIids = new Map<number, number>();
+  private readonly trapIids = new Map<number, number>();
+  private readonly lineIids = new Map<number, number>();
+  private readonly vmmIids = new Map<number, number>();
+  /** Per device, I/O event-name iids by `offset * 2 + (write ? 1 : 0)`. */
+  private ioIids: Array<Map<number, number>> = [];
+  /** The encoded `type` and `track_uuid` fields of track events: per device (instants), per hart by `hart * 8 + HartEvent`, and the vmm's. */
+  private readonly deviceHeads: Uint8Array[] = [];
+  private readonly hartHeads: Uint8Array[] = [];
+  private readonly vmmHead = eventHead(VMM_TRACK, EventType.Instant);
+  private multiHart = false;
 
   constructor(private readonly write: (bytes: Uint8Array) => void, private readonly flushBytes = 1 << 20) {}
 
   start(harts: number, devices: readonly string[], exitInterval: number): void {
+    this.multiHart = harts > 1;
+    this.ioIids = devices.map(() => new Map());
     this.track(VMM_TRACK, 'vmm', undefined, false, SEQ_INCREMENTAL_STATE_CLEARED);
     this.track(DEVICES_TRACK, 'devices');
     for (const [index, name] of devices.entries()) this.track(DEVICE_TRACK_BASE + index, name, DEVICES_TRACK);
     for (let hart = 0; hart < harts; hart++) {
-      const tracks = hartTracks(hart);
-      this.track(tracks.parent, `hart ${hart}`);
-      this.track(tracks.privilege, 'privilege', tracks.parent);
-      this.track(tracks.traps, 'traps', tracks.parent);
-      this.track(tracks.lines, 'interrupt lines', tracks.parent);
-      this.track(tracks.exits, `exits per ${exitInterval} instructions`, tracks.parent, true);
+      const parent = hartParentTrack(hart);
+      this.track(parent, `hart ${hart}`);
+      this.track(privilegeTrack(hart), 'privilege', parent);
+      this.track(trapTrack(hart), 'traps', parent);
+      this.track(lineTrack(hart), 'interrupt lines', parent);
+      this.track(exitTrack(hart), `exits per ${exitInterval} instructions`, parent, true);
     }
-    for (const [key, name] of ANNOTATION_NAMES.entries()) if (key > 0) this.annotationNames.iid(key, () => name);
+    const annotationIids = new Map<number, number>();
+    for (const [key, name] of ANNOTATION_NAMES.entries()) if (key > 0) this.annotationNames.add(annotationIids, key, name);
   }
 
   privilege(hart: number, mode: number, start: number, end: number): void {
-    const track = hartTracks(hart).privilege;
-    this.event(start, track, EventType.SliceBegin);
-    this.out.uint(Field.EventNameIid, this.eventNames.iid(mode, () => privilegeName(mode)));
+    const track = privilegeTrack(hart);
+    this.event(start, this.hartHead(hart, HartEvent.SliceBegin, track, EventType.SliceBegin));
+    const iid = this.modeIids.get(mode) ?? this.eventNames.add(this.modeIids, mode, privilegeName(mode));
+    this.out.uint(Field.EventNameIid, iid);
     this.close();
-    this.event(end, track, EventType.SliceEnd);
+    this.event(end, this.hartHead(hart, HartEvent.SliceEnd, track, EventType.SliceEnd));
     this.close();
   }
 
   trap(event: TrapEvent): void {
     const out = this.out;
-    this.event(event.icount, hartTracks(event.hart).traps, EventType.Instant);
-    const key = 0x100_0000 + (event.interrupt ? 0x10_0000 : 0) + event.cause * 256 + event.fromPriv * 16 + event.toPriv;
-    out.uint(Field.EventNameIid, this.eventNames.iid(key, () => {
+    this.event(event.icount, this.hartHead(event.hart, HartEvent.Trap, trapTrack(event.hart), EventType.Instant));
+    const key = (event.interrupt ? -1 - event.cause : event.cause) * 256 + event.fromPriv * 16 + event.toPriv;
+    let iid = this.trapIids.get(key);
+    if (iid === undefined) {
       const cause = event.interrupt ? interruptName(event.cause) : exceptionName(event.cause);
-      return `${cause} ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)}`;
-    }));
+      iid = this.eventNames.add(this.trapIids, key, `${cause} ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)}`);
+    }
+    out.uint(Field.EventNameIid, iid);
     annotation(out, ANNOTATION_EPC, event.epc, Field.AnnotationPointer);
-    annotation(out, ANNOTATION_TVAL, event.tval, Field.AnnotationPointer);
+    if (event.tval !== 0n) annotation(out, ANNOTATION_TVAL, event.tval, Field.AnnotationPointer);
     this.close();
   }
 
   interruptLine(hart: number, icount: number, line: number, level: boolean): void {
-    this.event(icount, hartTracks(hart).lines, EventType.Instant);
-    const key = 0x200_0000 + line * 2 + (level ? 1 : 0);
-    this.out.uint(Field.EventNameIid, this.eventNames.iid(key, () => `${interruptLineName(line)} ${level ? 'raised' : 'lowered'}`));
+    this.event(icount, this.hartHead(hart, HartEvent.Line, lineTrack(hart), EventType.Instant));
+    const key = line * 2 + (level ? 1 : 0);
+    const iid = this.lineIids.get(key) ?? this.eventNames.add(this.lineIids, key, `${interruptLineName(line)} ${level ? 'raised' : 'lowered'}`);
+    this.out.uint(Field.EventNameIid, iid);
     this.close();
   }
 
   io(event: MmioEvent): void {
     const out = this.out;
     const write = event.kind === EventKind.MMIO_WRITE;
-    this.event(event.icount, DEVICE_TRACK_BASE + event.device, EventType.Instant);
-    const key = 0x1_0000_0000 * (1 + event.device) + event.offset * 2 + (write ? 1 : 0);
-    out.uint(Field.EventNameIid, this.eventNames.iid(key, () => `${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`));
+    const head = this.deviceHeads[event.device] ?? (this.deviceHeads[event.device] = eventHead(DEVICE_TRACK_BASE + event.device, EventType.Instant));
+    this.event(event.icount, head);
+    const key = event.offset * 2 + (write ? 1 : 0);
+    let names = this.ioIids[event.device];
+    if (names === undefined) {
+      names = new Map();
+      this.ioIids[event.device] = names;
+    }
+    const iid = names.get(key) ?? this.eventNames.add(names, key, `${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`);
+    out.uint(Field.EventNameIid, iid);
     annotation(out, ANNOTATION_VALUE, event.value, Field.AnnotationUint);
-    out.begin(Field.EventAnnotations);
-    out.uint(Field.AnnotationNameIid, ANNOTATION_HART);
-    out.uint(Field.AnnotationUint, event.hart);
-    out.end();
+    if (this.multiHart) {
+      out.begin(Field.EventAnnotations);
+      out.uint(Field.AnnotationNameIid, ANNOTATION_HART);
+      out.uint(Field.AnnotationUint, event.hart);
+      out.end();
+    }
     this.close();
   }
 
   exits(hart: number, start: number, exits: number): void {
-    this.event(start, hartTracks(hart).exits, EventType.Counter);
+    this.event(start, this.hartHead(hart, HartEvent.Counter, exitTrack(hart), EventType.Counter));
     this.out.uint(Field.EventCounterValue, exits);
     this.close();
   }
 
   vmm(event: TraceEvent, name: string): void {
-    this.event(event.icount, VMM_TRACK, EventType.Instant);
-    const label = event.kind === EventKind.END ? `end: ${event.reason} (exit status ${event.exitCode})` : name;
-    this.out.uint(Field.EventNameIid, this.eventNames.iid(event.kind === EventKind.END ? -1 : -2 - event.kind, () => label));
+    this.event(event.icount, this.vmmHead);
+    const iid = this.vmmIids.get(event.kind)
+      ?? this.eventNames.add(this.vmmIids, event.kind, event.kind === EventKind.END ? `end: ${event.reason} (exit status ${event.exitCode})` : name);
+    this.out.uint(Field.EventNameIid, iid);
     this.close();
   }
 
@@ -181,16 +217,20 @@ export class PerfettoSink implements TimelineSink {
   }
 
   /** Opens a packet with a track event (left open for the name and extra fields; end with {@link PerfettoSink.close}). */
-  private event(timestamp: number, track: number, type: EventType): void {
+  private event(timestamp: number, head: Uint8Array): void {
     const out = this.out;
     out.reserve(PACKET_RESERVE);
     out.begin(Field.TracePacket);
     out.uint(Field.PacketTimestamp, timestamp);
-    out.uint(Field.PacketSequenceId, SEQUENCE_ID);
-    out.uint(Field.PacketSequenceFlags, SEQ_NEEDS_INCREMENTAL_STATE);
+    out.raw(EVENT_PACKET_FIELDS);
     out.begin(Field.PacketTrackEvent);
-    out.uint(Field.EventType, type);
-    out.uint(Field.EventTrack, track);
+    out.raw(head);
+  }
+
+  /** The cached head of hart `hart`'s `which` events (on `track`, of `type`). */
+  private hartHead(hart: number, which: HartEvent, track: number, type: EventType): Uint8Array {
+    const slot = hart * 8 + which;
+    return this.hartHeads[slot] ?? (this.hartHeads[slot] = eventHead(track, type));
   }
 
   /** Closes the track event, adds the names first used in it, closes the packet; hands full buffers to `write`. */
@@ -235,6 +275,32 @@ export class PerfettoSink implements TimelineSink {
     out.end();
   }
 }
+
+/** The bytes `write` puts into a fresh writer. */
+function encoded(write: (writer: ProtobufWriter) => void): Uint8Array {
+  const writer = new ProtobufWriter(64);
+  writer.reserve(64);
+  write(writer);
+  let bytes = new Uint8Array(0);
+  writer.drain((piece) => {
+    bytes = piece.slice();
+  });
+  return bytes;
+}
+
+/** The encoded `type` and `track_uuid` fields of a track event. */
+function eventHead(track: number, type: EventType): Uint8Array {
+  return encoded((writer) => {
+    writer.uint(Field.EventType, type);
+    writer.uint(Field.EventTrack, track);
+  });
+}
+
+/** The sequence fields every event packet carries: its sequence id, and that it uses the interned names. */
+const EVENT_PACKET_FIELDS = encoded((writer) => {
+  writer.uint(Field.PacketSequenceId, SEQUENCE_ID);
+  writer.uint(Field.PacketSequenceFlags, SEQ_NEEDS_INCREMENTAL_STATE);
+});
 
 /** Writes a debug annotation named by interned `nameIid` with a 64-bit value in `valueField` (uint or pointer). */
 function annotation(out: ProtobufWriter, nameIid: number, value: bigint, valueField: Field.AnnotationUint | Field.AnnotationPointer): void {

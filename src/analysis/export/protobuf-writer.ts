@@ -67,6 +67,14 @@ export class ProtobufWriter {
     this.varint(value);
   }
 
+  /** Copies pre-encoded bytes (whole fields encoded once, e.g. with a scratch writer); does not check capacity. */
+  raw(bytes: Uint8Array): void {
+    const buffer = this.buffer;
+    let length = this.length;
+    for (let index = 0; index < bytes.length; index++) buffer[length++] = bytes[index]!;
+    this.length = length;
+  }
+
   /** A varint field holding a 64-bit unsigned value. */
   uint64(field: number, value: bigint): void {
     this.varint(field * 8 + WIRE_VARINT);
