@@ -169,7 +169,7 @@ async function seekLatency(scratch: string, print: (text: string) => void, probl
     const prng = new Prng(5);
     const seekMs: number[] = [];
     for (let seek = 0; seek < SEEKS; seek++) {
-      const target = Math.floor((prng.next32() / 2 ** 32) * end);
+      const target = prng.below(end + 1);
       const started = performance.now();
       const progress = session.seek(target);
       seekMs.push(performance.now() - started);

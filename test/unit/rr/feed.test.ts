@@ -16,14 +16,15 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const DEMO = guestImage('demo');
 const WITH_SNAPSHOTS = join(scratch, 'demo-snapshots.deja');
 const WITHOUT_SNAPSHOTS = join(scratch, 'demo.deja');
+const TWO_HARTS = join(scratch, 'demo-2-harts.deja');
 /** RTC register the demo reads (TIME_LOW). */
 const RTC_TIME_LOW = 0;
 
 /** Records the demo guest in-process (virtual clock, interpreter) into `path`. */
-function recordDemo(path: string, snapshotEvery: number): void {
+function recordDemo(path: string, snapshotEvery: number, harts = 1): void {
   const console: number[] = [];
   const outcome = recordToFile({
-    config: { kernel: { name: DEMO, bytes: new Uint8Array(readFileSync(DEMO)) }, memoryMiB: 16 },
+    config: { kernel: { name: DEMO, bytes: new Uint8Array(readFileSync(DEMO)) }, memoryMiB: 16, harts },
     maxInstructions: Infinity,
     path,
     force: true,
@@ -63,12 +64,12 @@ function changeRtc(session: ReplaySession, value: bigint): { reads: number } {
   return counter;
 }
 
-/** Registers and digest of hart 0's machine: what two replays at the same icount must agree on. */
-function state(session: ReplaySession): { icount: number; registers: Map<string, bigint>; digest: string } {
+/** Every hart's icount and registers, and the machine digest: what two replays at the same icount must agree on. */
+function state(session: ReplaySession): { icounts: number[]; registers: Array<Map<string, bigint>>; digest: string } {
   const machine = session.vmm.machine;
   return {
-    icount: session.icount(),
-    registers: hartRegisters(machine.harts[0]!),
+    icounts: machine.harts.map((hart) => hart.icount),
+    registers: machine.harts.map(hartRegisters),
     digest: Buffer.from(machineDigest(machine.harts, machine.ram)).toString('hex'),
   };
 }
@@ -76,6 +77,7 @@ function state(session: ReplaySession): { icount: number; registers: Map<string,
 beforeAll(() => {
   recordDemo(WITH_SNAPSHOTS, 500);
   recordDemo(WITHOUT_SNAPSHOTS, 0);
+  recordDemo(TWO_HARTS, 500, 2);
 });
 
 describe('replay of the demo in verify and feed mode', () => {
@@ -131,6 +133,7 @@ describe('replay of the demo in verify and feed mode', () => {
 describe.each([
   ['with snapshots', WITH_SNAPSHOTS],
   ['without snapshots', WITHOUT_SNAPSHOTS],
+  ['with snapshots, two harts', TWO_HARTS],
 ])('seek %s', (_, path) => {
   /** Targets in a deliberately unsorted order: backwards and forwards, on and off the snapshot interval. */
   const targets = [3100, 1200, 4000, 1000, 700, 0, 2501, 1, 4499, 5];
@@ -167,6 +170,23 @@ describe.each([
     withSession(path, {}, (session) => {
       expect(() => session.seek(session.endIcount() + 1)).toThrow(/outside the recording/);
       expect(() => session.seek(-1)).toThrow(/outside the recording/);
+    });
+  });
+});
+
+describe.each([
+  ['with snapshots', WITH_SNAPSHOTS],
+  ['without snapshots', WITHOUT_SNAPSHOTS],
+])('seek in feed mode %s (one hart: feed mode replays one)', (_, path) => {
+  it('lands where a straight verify replay does, with a changed RTC model', () => {
+    const straight = withSession(path, {}, (session) => {
+      session.runTo(4400);
+      return state(session);
+    });
+    withSession(path, { mode: 'feed' }, (session) => {
+      changeRtc(session, 0x1234n);
+      for (const target of [4400, 1200, 4400]) expect(session.seek(target), `seek(${target})`).toEqual({ reached: true, divergence: undefined });
+      expect(state(session)).toEqual(straight);
     });
   });
 });
