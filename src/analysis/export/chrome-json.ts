@@ -28,6 +28,7 @@ const SEPARATOR = encodeText(',\n');
 const DUR = encodeText(',"dur":');
 const CLOSE = encodeText('}');
 const TRAP_EPC = encodeText(',"args":{"epc":"');
+/** Between the epc and the tval (written only when it is not zero). */
 const TRAP_TVAL = encodeText('","tval":"');
 const QUOTE_CLOSE2 = encodeText('"}}');
 const IO_VALUE = encodeText(',"args":{"value":"');
@@ -39,7 +40,15 @@ const COUNTER_ARGS = encodeText(',"args":{"exits":');
 /** A timeline sink writing Trace Event Format JSON; `write` receives the bytes in order, each a view valid only during the call. */
 export class ChromeJsonSink implements TimelineSink {
   private readonly out = new AsciiWriter();
-  private readonly prefixes = new Map<number, Uint8Array>();
+  /** Cached event prefixes, by a small-integer key per kind of event (looked up before any prefix is built). */
+  private readonly modePrefixes = new Map<number, Uint8Array>();
+  private readonly trapPrefixes = new Map<number, Uint8Array>();
+  private readonly linePrefixes = new Map<number, Uint8Array>();
+  private readonly vmmPrefixes = new Map<number, Uint8Array>();
+  private readonly counterPrefixes: Uint8Array[] = [];
+  /** Per device, by `offset * 2 + (write ? 1 : 0)`. */
+  private readonly ioPrefixes: Array<Map<number, Uint8Array>> = [];
+  private multiHart = false;
   private first = true;
 
   constructor(private readonly write: (bytes: Uint8Array) => void, private readonly flushBytes = 1 << 20) {}
@@ -55,12 +64,14 @@ export class ChromeJsonSink implements TimelineSink {
       for (const [offset, what] of ['privilege', 'traps', 'interrupt lines'].entries()) {
         this.metadata(HARTS_PID, hart * THREADS_PER_HART + offset, 'thread_name', `hart ${hart} ${what}`);
       }
-      this.prefixes.set(-1 - hart, encodeText(`{"name":${JSON.stringify(`hart ${hart} exits per ${exitInterval} instructions`)},"ph":"C","pid":${HARTS_PID},"ts":`));
+      this.counterPrefixes[hart] = encodeText(`{"name":${JSON.stringify(`hart ${hart} exits per ${exitInterval} instructions`)},"ph":"C","pid":${HARTS_PID},"ts":`);
     }
+    this.multiHart = harts > 1;
   }
 
   privilege(hart: number, mode: number, start: number, end: number): void {
-    const out = this.begin(0x1_0000 + hart * 16 + mode, () => instantPrefix(privilegeName(mode), 'privilege', 'X', HARTS_PID, hart * THREADS_PER_HART));
+    const key = hart * 16 + mode;
+    const out = this.begin(this.modePrefixes.get(key) ?? cache(this.modePrefixes, key, instantPrefix(privilegeName(mode), 'privilege', 'X', HARTS_PID, hart * THREADS_PER_HART)));
     out.decimal(start);
     out.bytes(DUR);
     out.decimal(end - start);
@@ -68,42 +79,50 @@ export class ChromeJsonSink implements TimelineSink {
   }
 
   trap(event: TrapEvent): void {
-    const key = 0x100_0000 + event.hart * 0x1_0000 + (event.interrupt ? 0x8000 : 0) + event.cause * 256 + event.fromPriv * 16 + event.toPriv;
-    const out = this.begin(key, () => {
+    const key = ((event.interrupt ? -1 - event.cause : event.cause) * 256 + event.fromPriv * 16 + event.toPriv) * 4096 + event.hart;
+    let prefix = this.trapPrefixes.get(key);
+    if (prefix === undefined) {
       const cause = event.interrupt ? interruptName(event.cause) : exceptionName(event.cause);
-      return instantPrefix(`${cause} ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)}`, 'trap', 'i', HARTS_PID, event.hart * THREADS_PER_HART + 1);
-    });
+      prefix = cache(this.trapPrefixes, key, instantPrefix(`${cause} ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)}`, 'trap', 'i', HARTS_PID, event.hart * THREADS_PER_HART + 1));
+    }
+    const out = this.begin(prefix);
     out.decimal(event.icount);
     out.bytes(TRAP_EPC);
     out.hex(event.epc);
-    out.bytes(TRAP_TVAL);
-    out.hex(event.tval);
+    if (event.tval !== 0n) {
+      out.bytes(TRAP_TVAL);
+      out.hex(event.tval);
+    }
     this.end(QUOTE_CLOSE2);
   }
 
   interruptLine(hart: number, icount: number, line: number, level: boolean): void {
-    const key = 0x200_0000 + hart * 256 + line * 2 + (level ? 1 : 0);
-    const out = this.begin(key, () => instantPrefix(`${interruptLineName(line)} ${level ? 'raised' : 'lowered'}`, 'irq', 'i', HARTS_PID, hart * THREADS_PER_HART + 2));
+    const key = (line * 2 + (level ? 1 : 0)) * 4096 + hart;
+    const out = this.begin(this.linePrefixes.get(key)
+      ?? cache(this.linePrefixes, key, instantPrefix(`${interruptLineName(line)} ${level ? 'raised' : 'lowered'}`, 'irq', 'i', HARTS_PID, hart * THREADS_PER_HART + 2)));
     out.decimal(icount);
     this.end(CLOSE);
   }
 
   io(event: MmioEvent): void {
     const write = event.kind === EventKind.MMIO_WRITE;
-    const key = 0x1_0000_0000 * (1 + event.device) + event.offset * 2 + (write ? 1 : 0);
-    const out = this.begin(key, () => instantPrefix(`${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`, 'io', 'i', DEVICES_PID, event.device));
+    const key = event.offset * 2 + (write ? 1 : 0);
+    const prefixes = this.ioPrefixes[event.device] ?? (this.ioPrefixes[event.device] = new Map());
+    const out = this.begin(prefixes.get(key) ?? cache(prefixes, key, instantPrefix(`${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`, 'io', 'i', DEVICES_PID, event.device)));
     out.decimal(event.icount);
     out.bytes(IO_VALUE);
     out.hex(event.value);
     out.bytes(IO_SIZE);
     out.decimal(event.size);
-    out.bytes(IO_HART);
-    out.decimal(event.hart);
+    if (this.multiHart) {
+      out.bytes(IO_HART);
+      out.decimal(event.hart);
+    }
     this.end(CLOSE2);
   }
 
   exits(hart: number, start: number, exits: number): void {
-    const out = this.begin(-1 - hart, () => encodeText(`{"name":"hart ${hart} exits","ph":"C","pid":${HARTS_PID},"ts":`));
+    const out = this.begin(this.counterPrefixes[hart] ?? (this.counterPrefixes[hart] = encodeText(`{"name":"hart ${hart} exits","ph":"C","pid":${HARTS_PID},"ts":`)));
     out.decimal(start);
     out.bytes(COUNTER_ARGS);
     out.decimal(exits);
@@ -111,8 +130,8 @@ export class ChromeJsonSink implements TimelineSink {
   }
 
   vmm(event: TraceEvent, name: string): void {
-    const label = event.kind === EventKind.END ? `end: ${event.reason} (exit status ${event.exitCode})` : name;
-    const out = this.begin(-0x1000 - event.kind, () => instantPrefix(label, 'vmm', 'i', VMM_PID, 0));
+    const out = this.begin(this.vmmPrefixes.get(event.kind)
+      ?? cache(this.vmmPrefixes, event.kind, instantPrefix(event.kind === EventKind.END ? `end: ${event.reason} (exit status ${event.exitCode})` : name, 'vmm', 'i', VMM_PID, 0)));
     out.decimal(event.icount);
     this.end(CLOSE);
   }
@@ -128,13 +147,8 @@ export class ChromeJsonSink implements TimelineSink {
     this.out.bytes(encodeText(`{"name":"${what}","ph":"M","pid":${pid}${tid === undefined ? '' : `,"tid":${tid}`},"args":{"name":${JSON.stringify(name)}}}`));
   }
 
-  /** Starts an event: separator and the cached prefix for `key` (made by `prefix` the first time). */
-  private begin(key: number, prefix: () => Uint8Array): AsciiWriter {
-    let bytes = this.prefixes.get(key);
-    if (bytes === undefined) {
-      bytes = prefix();
-      this.prefixes.set(key, bytes);
-    }
+  /** Starts an event: the separator and its constant prefix. */
+  private begin(bytes: Uint8Array): AsciiWriter {
     const out = this.out;
     out.reserve(bytes.length + EVENT_RESERVE);
     if (!this.first) out.bytes(SEPARATOR);
@@ -149,8 +163,14 @@ export class ChromeJsonSink implements TimelineSink {
   }
 }
 
+/** Stores `prefix` under `key` in `prefixes` and returns it. */
+function cache(prefixes: Map<number, Uint8Array>, key: number, prefix: Uint8Array): Uint8Array {
+  prefixes.set(key, prefix);
+  return prefix;
+}
+
 /** The constant start of an event up to its `"ts":` value. */
 function instantPrefix(name: string, category: string, phase: 'i' | 'X', pid: number, tid: number): Uint8Array {
-  const scope = phase === 'i' ? ',"s":"t"' : '';
-  return encodeText(`{"name":${JSON.stringify(name)},"cat":"${category}","ph":"${phase}"${scope},"pid":${pid},"tid":${tid},"ts":`);
+  // Instants default to thread scope ("s":"t"), which is what they are.
+  return encodeText(`{"name":${JSON.stringify(name)},"cat":"${category}","ph":"${phase}","pid":${pid},"tid":${tid},"ts":`);
 }

@@ -51,9 +51,9 @@ describe('deja export --format chrome-json', () => {
     expect(found.every((e) => e.ph === 'i' && Number.isInteger(e.ts))).toBe(true);
   });
 
-  it('carries the details: trap epc and transition, I/O value and size', () => {
-    expect(traceEvents.find((e) => e.cat === 'trap')).toEqual({ name: 'machine timer interrupt U->M', cat: 'trap', ph: 'i', s: 't', pid: 0, tid: 1, ts: 103, args: { epc: '0x80400000', tval: '0x0' } });
-    expect(traceEvents.find((e) => e.cat === 'io' && e.name === 'write +0x0')).toEqual({ name: 'write +0x0', cat: 'io', ph: 'i', s: 't', pid: 1, tid: 0, ts: 522, args: { value: '0x41', size: 1, hart: 0 } });
+  it('carries the details: trap epc (tval when set) and transition, I/O value, size and hart', () => {
+    expect(traceEvents.find((e) => e.cat === 'trap')).toEqual({ name: 'machine timer interrupt U->M', cat: 'trap', ph: 'i', pid: 0, tid: 1, ts: 103, args: { epc: '0x80400000' } });
+    expect(traceEvents.find((e) => e.cat === 'io' && e.name === 'write +0x0')).toEqual({ name: 'write +0x0', cat: 'io', ph: 'i', pid: 1, tid: 0, ts: 522, args: { value: '0x41', size: 1, hart: 0 } });
   });
 
   it('privilege slices tile each hart from 0 to its end without gaps', () => {
