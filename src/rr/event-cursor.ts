@@ -29,6 +29,22 @@ export class EventCursor {
     }
   }
 
+  /**
+   * The event `ahead` places after the one `peek` returns (0: that one),
+   * ignoring the cursor's kind filter; undefined past the last complete chunk.
+   */
+  peekAhead(ahead: number): TraceEvent | undefined {
+    if (this.peek() === undefined) return undefined;
+    let index = this.index + ahead;
+    let events = this.events;
+    for (let chunk = this.chunk; index >= events.length; chunk++) {
+      if (chunk >= this.reader.chunks.length) return undefined;
+      index -= events.length;
+      events = this.reader.readChunk(chunk);
+    }
+    return events[index];
+  }
+
   /** Moves past the event `peek` returns. */
   next(): TraceEvent | undefined {
     const event = this.peek();

@@ -1,6 +1,6 @@
 import { StateReader, StateWriter } from '../devices/state-codec.js';
 import { VirtualClock } from '../vmm/clock.js';
-import type { Vmm } from '../vmm/vmm.js';
+import type { SchedulerState, Vmm } from '../vmm/vmm.js';
 import { restoreHart, saveHart } from './hart-state.js';
 
 const TAG = 'machine';
@@ -22,6 +22,8 @@ export interface MachineSnapshot {
   readonly devices: ReadonlyMap<string, Uint8Array>;
   /** Ticks the virtual clock skipped (0 in host-clock mode, whose readings come from the trace). */
   readonly skippedTicks: bigint;
+  /** Where the round-robin of harts stood (a slice may be suspended at a snapshot). */
+  readonly scheduler: SchedulerState;
   /** Indices (from the start of RAM) of the pages this snapshot carries, ascending. */
   readonly pages: Uint32Array;
   /** The contents of those pages, `PAGE_BYTES` each, in the same order. */
@@ -43,6 +45,7 @@ export function captureSnapshot(vmm: Vmm, position: number, pages: readonly numb
     harts: machine.harts.map(saveHart),
     devices,
     skippedTicks: vmm.clock instanceof VirtualClock ? vmm.clock.skippedTicks : 0n,
+    scheduler: vmm.schedulerState,
     pages: Uint32Array.from(pages),
     pageData,
   };
@@ -50,7 +53,9 @@ export function captureSnapshot(vmm: Vmm, position: number, pages: readonly numb
 
 /** `snapshot` as the bytes a trace's snapshot frame stores (before compression). */
 export function encodeSnapshot(snapshot: MachineSnapshot): Uint8Array {
-  const writer = new StateWriter(TAG, VERSION).u64(BigInt(snapshot.icount)).u64(snapshot.skippedTicks);
+  const { turn, sliceEnd, roundAllWaiting } = snapshot.scheduler;
+  const writer = new StateWriter(TAG, VERSION).u64(BigInt(snapshot.icount)).u64(snapshot.skippedTicks)
+    .u32(turn).u64(BigInt(sliceEnd + 1)).bool(roundAllWaiting);
   writer.u32(snapshot.harts.length);
   for (const hart of snapshot.harts) writer.bytes(hart);
   writer.u32(snapshot.devices.size);
@@ -68,6 +73,7 @@ export function decodeSnapshot(bytes: Uint8Array, ramPages: number): MachineSnap
   const reader = new StateReader(bytes, TAG, VERSION);
   const icount = Number(reader.u64('icount'));
   const skippedTicks = reader.u64('skipped ticks');
+  const scheduler = { turn: reader.u32('scheduler turn'), sliceEnd: Number(reader.u64('slice end')) - 1, roundAllWaiting: reader.bool('round all waiting') };
   const hartCount = reader.u32('hart count');
   reader.check(hartCount <= 512, 'hart count', `${hartCount} is more than 512`);
   const harts = Array.from({ length: hartCount }, () => reader.bytes('hart', 1 << 16));
@@ -87,7 +93,7 @@ export function decodeSnapshot(bytes: Uint8Array, ramPages: number): MachineSnap
   const pageData = reader.bytes('pages', ramPages * PAGE_BYTES);
   reader.check(pageData.length === pages.length * PAGE_BYTES, 'pages', `hold ${pageData.length} bytes for ${pages.length} pages`);
   reader.done();
-  return { icount, harts, devices, skippedTicks, pages, pageData };
+  return { icount, harts, devices, skippedTicks, scheduler, pages, pageData };
 }
 
 /**
@@ -107,5 +113,6 @@ export function restoreMachineState(vmm: Vmm, snapshot: MachineSnapshot): void {
     device.restore(state);
   }
   if (vmm.clock instanceof VirtualClock) vmm.clock.skippedTicks = snapshot.skippedTicks;
+  vmm.schedulerState = snapshot.scheduler;
   vmm.clearFinish();
 }

@@ -63,6 +63,8 @@ export class ReplaySession {
   private ram: RamRestorer | undefined;
   private recorder!: Recorder;
   private feed: FeedInputs | undefined;
+  /** Set when the replay produced an event past the last complete chunk of a cut trace. */
+  private recordingEndsHere = false;
   private lines!: EventCursor;
   private readonly schedule: RunSchedule;
   private readonly images: ReplayImages;
@@ -149,7 +151,10 @@ export class ReplaySession {
       const lineChange = this.feed?.nextLineChange();
       if (lineChange !== undefined && lineChange > this.icount() && lineChange < stop) stop = lineChange;
       const outcome = this.current.run(stop, onRetire);
-      if (outcome.reason === 'paused') break;
+      if (outcome.reason === 'paused') {
+        if (this.divergence !== undefined || this.recordingEndsHere) break;
+        continue;
+      }
       this.afterSlice(outcome, stop);
     }
     if (this.divergence === undefined && !this.ended && this.icount() === this.endPosition) this.endIfRecorded();
@@ -268,7 +273,7 @@ export class ReplaySession {
 
   /** What the recording did between two slices at this position: line changes (feed mode), then console input. */
   private atBoundary(): void {
-    if (this.feed !== undefined && !this.feed.applyAtBoundary()) this.diverge(this.cursor.peek(), undefined);
+    if (this.feed !== undefined && !this.feed.applyDue()) this.diverge(this.cursor.peek(), undefined);
     this.injectInput();
   }
 
@@ -297,16 +302,21 @@ export class ReplaySession {
   /** Compare an event the replay produced with the next recorded one. */
   private check(actual: TraceEvent): void {
     if (this.divergence !== undefined) return;
+    const access = actual.kind === EventKind.MMIO_READ || actual.kind === EventKind.MMIO_WRITE;
+    if (access && this.feed !== undefined && !this.feed.beforeAccess(actual.hart, actual.icount)) {
+      this.diverge(this.cursor.peek(), actual);
+      return;
+    }
     const expected = this.cursor.peek();
     if (expected !== undefined && sameEvent(expected, actual)) {
       this.cursor.next();
       this.eventsChecked++;
       if (actual.kind === EventKind.DIGEST) this.lastDigest = actual.icount;
-      const access = actual.kind === EventKind.MMIO_READ || actual.kind === EventKind.MMIO_WRITE;
-      if (access && this.feed !== undefined && !this.feed.applyAfterAccess(actual.hart, actual.icount)) this.diverge(this.cursor.peek(), undefined);
+      if (this.feed !== undefined && !this.feed.applyDue()) this.diverge(this.cursor.peek(), undefined);
       return;
     }
     if (expected === undefined && !this.complete) {
+      this.recordingEndsHere = true;
       this.current.pause();
       return;
     }

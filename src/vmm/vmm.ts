@@ -37,6 +37,16 @@ export interface RetiredInstruction {
   readonly len: number;
 }
 
+/** Where the round-robin of harts stands between two calls of `Vmm.run`. */
+export interface SchedulerState {
+  /** Index of the hart whose turn it is (the number of harts: the round is over). */
+  turn: number;
+  /** The icount at which that hart's current slice ends, or -1 before the slice has started. */
+  sliceEnd: number;
+  /** Whether every hart that had its turn in this round was waiting. */
+  roundAllWaiting: boolean;
+}
+
 /** What to build and run. */
 export interface VmmConfig {
   /** Firmware (QEMU's `-bios FILE`), `builtin` for the VMM's own SBI, none when absent. */
@@ -73,6 +83,9 @@ export class Vmm {
   /** The hart whose slice is running, if any. */
   private running: Hart | undefined;
   private pauseRequested = false;
+  /** Whether the running slice wrote to a device (which ends the slice). */
+  private sliceWrote = false;
+  private schedule: SchedulerState = { turn: 0, sliceEnd: -1, roundAllWaiting: true };
 
   /** The hart whose slice is running, if any (devices act on its behalf). */
   runningHart(): Hart | undefined {
@@ -102,6 +115,7 @@ export class Vmm {
     // new deadlines.
     this.machine.bus.afterWrite = () => {
       const hart = this.running;
+      this.sliceWrote = true;
       if (hart !== undefined) {
         hart.stopRequest = true;
         hart.interruptCheck = true;
@@ -159,8 +173,18 @@ export class Vmm {
   }
 
   /**
-   * Run until the guest stops or `maxInstructions` (per hart) retire.
-   * With `onRetire`, instructions run one at a time and each is reported.
+   * Run until the guest stops or the hart whose turn it is reaches
+   * `maxInstructions`. With `onRetire`, instructions run one at a time and
+   * each is reported.
+   *
+   * Why a limit suspends instead of ending the slice: harts take turns in
+   * slices that end at a quantum, a device deadline, a device write or WFI,
+   * and the slice boundaries are guest-visible (devices sync there, and in
+   * host-clock mode the VMM reads the clock there). Reaching the limit
+   * inside a slice only suspends it: the next `run` resumes it without a
+   * boundary, so where callers stop a run (digests, snapshots, seeks, a
+   * debugger's steps) never changes what the guest sees, with any number of
+   * harts.
    */
   run(maxInstructions = Infinity, onRetire?: (insn: RetiredInstruction) => void): RunOutcome {
     const machine = this.machine;
@@ -171,43 +195,71 @@ export class Vmm {
         return { reason: 'paused', exitCode: 0, message: 'paused', instructions: this.instructions() };
       }
       if (this.finish !== undefined) return this.outcome(this.finish);
-      let allWaiting = true;
-      let progressed = false;
-      for (const hart of this.harts) {
+      if (this.schedule.turn === this.harts.length) {
+        const idle = this.endRound();
+        if (idle !== undefined) return idle;
+        continue;
+      }
+      const hart = this.harts[this.schedule.turn]!;
+      if (this.schedule.sliceEnd < 0) {
         // A waiting hart resumes once an interrupt is pending and enabled in
         // mie, even with MIE/SIE clear (WFI's wake-up rule): another hart's
         // IPI or a device can end the wait, not only the clock.
         if (hart.waiting && wakeUpPending(hart)) hart.waiting = false;
-        if (hart.waiting || !hart.powered) continue;
-        allWaiting = false;
-        const left = maxInstructions - hart.icount;
-        if (left <= 0) continue;
+        if (hart.waiting || !hart.powered) {
+          this.schedule.turn++;
+          continue;
+        }
+        this.schedule.roundAllWaiting = false;
+        if (hart.icount >= maxInstructions) return this.limitReached(maxInstructions);
         const deadline = machine.nextDeadline();
         const untilTimer = deadline === null ? QUANTUM : this.clock.instructionsUntil(deadline);
-        const budget = Math.min(QUANTUM, left, untilTimer);
-        this.running = hart;
-        const exit = onRetire === undefined ? this.backend.run(hart, budget) : this.stepTraced(hart, budget, onRetire);
-        this.running = undefined;
-        if (exit === ExitReason.TRAP_LOOP) return this.trapLoop(hart);
-        progressed = true;
-        machine.syncDevices();
-        if (this.pauseRequested) break;
+        this.schedule.sliceEnd = hart.icount + Math.min(QUANTUM, untilTimer);
       }
-      if (this.finish !== undefined) continue;
-      if (allWaiting) {
-        const deadline = machine.nextDeadline();
-        if (deadline === null) {
-          return { reason: 'idle', exitCode: 1, message: 'all harts wait for an interrupt that can never come', instructions: this.instructions() };
-        }
-        this.clock.skipTo(deadline);
-        machine.syncDevices();
-        for (const hart of this.harts) hart.waiting = false;
-        continue;
-      }
-      if (!progressed) {
-        return { reason: 'max-insns', exitCode: 0, message: `instruction limit reached (${maxInstructions})`, instructions: this.instructions() };
-      }
+      const budget = Math.min(this.schedule.sliceEnd, maxInstructions) - hart.icount;
+      if (budget <= 0) return this.limitReached(maxInstructions);
+      this.running = hart;
+      this.sliceWrote = false;
+      const exit = onRetire === undefined ? this.backend.run(hart, budget) : this.stepTraced(hart, budget, onRetire);
+      this.running = undefined;
+      if (exit === ExitReason.TRAP_LOOP) return this.trapLoop(hart);
+      const stoppedForPause = exit === ExitReason.STOP && this.pauseRequested && !this.sliceWrote;
+      const suspended = !hart.waiting && hart.icount < this.schedule.sliceEnd && (exit === ExitReason.BUDGET || stoppedForPause);
+      if (suspended) continue;
+      this.schedule.sliceEnd = -1;
+      this.schedule.turn++;
+      machine.syncDevices();
     }
+  }
+
+  /** The scheduler's position: a snapshot holds it, so a restored run goes on exactly as the recorded one did. */
+  get schedulerState(): SchedulerState {
+    return { ...this.schedule };
+  }
+
+  set schedulerState(state: SchedulerState) {
+    if (!Number.isInteger(state.turn) || state.turn < 0 || state.turn > this.harts.length) throw new Error(`scheduler turn ${state.turn} is not a hart of this machine`);
+    this.schedule = { ...state };
+  }
+
+  /** After every hart had its turn: skip idle time when all of them wait, or report that nothing can wake them. */
+  private endRound(): RunOutcome | undefined {
+    const allWaiting = this.schedule.roundAllWaiting;
+    this.schedule.turn = 0;
+    this.schedule.roundAllWaiting = true;
+    if (!allWaiting) return undefined;
+    const deadline = this.machine.nextDeadline();
+    if (deadline === null) {
+      return { reason: 'idle', exitCode: 1, message: 'all harts wait for an interrupt that can never come', instructions: this.instructions() };
+    }
+    this.clock.skipTo(deadline);
+    this.machine.syncDevices();
+    for (const hart of this.harts) hart.waiting = false;
+    return undefined;
+  }
+
+  private limitReached(maxInstructions: number): RunOutcome {
+    return { reason: 'max-insns', exitCode: 0, message: `instruction limit reached (${maxInstructions})`, instructions: this.instructions() };
   }
 
   private stepTraced(hart: Hart, budget: number, onRetire: (insn: RetiredInstruction) => void): ExitReason {
