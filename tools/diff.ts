@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import { diffTraces, imageMismatch } from '../src/analysis/diff.js';
 import { diffReport } from '../src/analysis/diff-report.js';
 import { locate } from '../src/analysis/locate.js';
-import { locateReport } from '../src/analysis/locate-report.js';
+import { locateAgainstQemu } from '../src/analysis/locate-qemu.js';
+import { locateReport, qemuLocateReport } from '../src/analysis/locate-report.js';
 import { QEMU_BACKEND } from '../src/analysis/diff-events.js';
 import { EventKind } from '../src/trace/events.js';
 import { TraceReader } from '../src/trace/reader.js';
@@ -78,13 +79,22 @@ export function registerDiff(cli: Argv): Argv {
         const mismatch = imageMismatch(a.header, b.header);
         if (mismatch !== undefined && !args.force) throw new UsageError(`${mismatch}; use --force to compare anyway`);
         if (args.locate) {
-          for (const [path, reader] of [[args.a, a], [args.b, b]] as const) {
-            if (reader.header.machine.backend === QEMU_BACKEND) throw new UsageError(`--locate: ${path} is an imported QEMU log, which cannot be replayed`);
+          const images = { bios: args.bios, kernel: args.kernel, initrd: args.initrd };
+          const context = { devices: b.header.devices.map((device) => device.name) };
+          const qemuA = a.header.machine.backend === QEMU_BACKEND;
+          if (b.header.machine.backend === QEMU_BACKEND) {
+            throw new UsageError(`--locate: ${args.b} is an imported QEMU log; give it first (A), with a dejavm recording as B`);
           }
           const bar = progress('locate', 0);
-          const located = locate(args.a, args.b, a, b, { bios: args.bios, kernel: args.kernel, initrd: args.initrd }, (icount) => bar.update(icount));
+          if (qemuA) {
+            const located = locateAgainstQemu(a, args.b, b, images, (icount) => bar.update(icount));
+            bar.done();
+            process.stdout.write(`${qemuLocateReport(located, { qemu: args.a, ours: args.b }, context)}\n`);
+            process.exitCode = located.firstEvents === undefined && located.divergence === undefined ? 0 : 1;
+            return;
+          }
+          const located = locate(args.a, args.b, a, b, images, (icount) => bar.update(icount));
           bar.done();
-          const context = { devices: a.header.devices.map((device) => device.name) };
           process.stdout.write(`${locateReport(located, { a: args.a, b: args.b }, context)}\n`);
           process.exitCode = located.firstEvents === undefined && located.icount === undefined ? 0 : 1;
           return;

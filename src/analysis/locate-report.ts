@@ -5,10 +5,28 @@
  */
 import { disassemble } from '../isa/disasm.js';
 import { describeEvent, type EventContext } from './event-text.js';
-import type { LocatedSide, LocateResult } from './locate.js';
+import type { ControlTransfer, LocatedSide, LocateResult } from './locate.js';
+import type { QemuLocateResult } from './locate-qemu.js';
 
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
 const bytesHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** A branch history, oldest first; a loop shows as one line with its count rather than the same jump again and again. */
+function historyLines(history: readonly ControlTransfer[]): string[] {
+  if (history.length === 0) return [];
+  const groups: Array<{ from: bigint; to: bigint; first: number; last: number; count: number }> = [];
+  for (const transfer of history) {
+    const group = groups.at(-1);
+    if (group !== undefined && group.from === transfer.from && group.to === transfer.to) {
+      group.count++;
+      group.last = transfer.icount;
+    } else groups.push({ from: transfer.from, to: transfer.to, first: transfer.icount, last: transfer.icount, count: 1 });
+  }
+  return ['   branch history (oldest first):', ...groups.map((group) => {
+    const times = group.count === 1 ? `${group.first}` : `${group.first}..${group.last} (${group.count} times)`;
+    return `     ${times}: ${hex(group.from)} -> ${hex(group.to)}`;
+  })];
+}
 
 /** The lines describing one side's instruction and branch history. */
 function sideLines(label: string, side: LocatedSide): string[] {
@@ -16,34 +34,35 @@ function sideLines(label: string, side: LocatedSide): string[] {
   const lines = [insn === undefined
     ? `${label}: no instruction retired; pc is now ${hex(side.nextPc)}`
     : `${label}: icount ${insn.icount}  pc ${hex(BigInt.asUintN(64, BigInt(insn.pc)))}  ${disassemble(insn.raw, BigInt.asUintN(64, BigInt(insn.pc)))}  (next pc ${hex(side.nextPc)})`];
-  if (side.history.length > 0) {
-    lines.push(`   branch history (oldest first):`);
-    // A loop shows as one line with its count rather than the same jump again and again.
-    const groups: Array<{ from: bigint; to: bigint; first: number; last: number; count: number }> = [];
-    for (const transfer of side.history) {
-      const group = groups.at(-1);
-      if (group !== undefined && group.from === transfer.from && group.to === transfer.to) {
-        group.count++;
-        group.last = transfer.icount;
-      } else groups.push({ from: transfer.from, to: transfer.to, first: transfer.icount, last: transfer.icount, count: 1 });
-    }
-    for (const group of groups) {
-      const times = group.count === 1 ? `${group.first}` : `${group.first}..${group.last} (${group.count} times)`;
-      lines.push(`     ${times}: ${hex(group.from)} -> ${hex(group.to)}`);
-    }
+  return [...lines, ...historyLines(side.history)];
+}
+
+/** The first divergent events, as both reports begin. */
+function firstEventLines(first: LocateResult['firstEvents'], context: EventContext): string[] {
+  if (first === undefined) return ['the event streams are equivalent'];
+  const describe = (event: (typeof first)['a']): string => (event === undefined ? '(no more events)' : describeEvent(event, context));
+  return ['first divergent events:', `  A: ${describe(first.a)}`, `  B: ${describe(first.b)}`];
+}
+
+/** The `--locate` report when A is a QEMU import: where its pc stream and the replay part (without a trailing newline). */
+export function qemuLocateReport(result: QemuLocateResult, names: { qemu: string; ours: string }, context: EventContext): string {
+  const lines = [...firstEventLines(result.firstEvents, context), `compared the pcs of ${result.compared} instructions from icount ${result.searchedFrom}`];
+  const divergence = result.divergence;
+  if (divergence === undefined) {
+    lines.push('no pc differs before the first divergent event (or the end of the QEMU log)');
+    return lines.join('\n');
   }
-  return lines;
+  const ours = divergence.ours;
+  const ourPc = BigInt.asUintN(64, BigInt(ours.pc));
+  lines.push('', `first control-flow difference at icount ${divergence.icount}:`);
+  lines.push(`QEMU ${names.qemu}: ${divergence.qemuPc === undefined ? 'no instruction' : `pc ${hex(divergence.qemuPc)}`}`, ...historyLines(divergence.qemuHistory));
+  lines.push(`dejavm ${names.ours}: pc ${hex(ourPc)}  ${disassemble(ours.raw, ourPc)}`, ...historyLines(divergence.ourHistory));
+  return lines.join('\n');
 }
 
 /** The whole `--locate` report (without a trailing newline). */
 export function locateReport(result: LocateResult, names: { a: string; b: string }, context: EventContext): string {
-  const lines: string[] = [];
-  const first = result.firstEvents;
-  if (first === undefined) lines.push('the event streams are equivalent');
-  else {
-    const describe = (event: (typeof first)['a']): string => (event === undefined ? '(no more events)' : describeEvent(event, context));
-    lines.push('first divergent events:', `  A: ${describe(first.a)}`, `  B: ${describe(first.b)}`);
-  }
+  const lines = firstEventLines(result.firstEvents, context);
   lines.push(`searched from icount ${result.searchedFrom} (${result.searchedFrom === 0 ? 'the beginning' : 'the last matching digest'})`);
   if (result.icount === undefined || result.a === undefined || result.b === undefined) {
     lines.push('no difference in hart 0\'s registers or in RAM before the first divergent event');

@@ -1,0 +1,158 @@
+/**
+ * `deja diff --locate` with a QEMU import on one side: QEMU cannot be
+ * replayed, but its log holds every pc, so the dejavm recording is replayed
+ * and each instruction it retires is compared with the pc QEMU ran at the
+ * same icount, up to the first divergent event. The first pc that differs is
+ * where control flow parted.
+ *
+ * The comparison starts at the beginning, or at the last snapshot of the
+ * recording before the last event both traces still agreed on (pc streams
+ * that part and meet again before that event are not seen then).
+ */
+import { ReplaySession } from '../rr/replay-session.js';
+import type { ImagePaths } from '../rr/replay-images.js';
+import { EventKind, type TraceEvent } from '../trace/events.js';
+import type { TraceReader } from '../trace/reader.js';
+import type { RetiredInstruction } from '../vmm/vmm.js';
+import { diffTraces, endEvent } from './diff.js';
+import type { ControlTransfer } from './locate.js';
+
+/** Control transfers kept for each side's history. */
+const HISTORY = 8;
+
+/** Where the pc streams part. */
+export interface PcDivergence {
+  readonly icount: number;
+  /** The pc QEMU ran at that icount (undefined: its log ends there). */
+  readonly qemuPc: bigint | undefined;
+  /** The instruction dejavm retired there. */
+  readonly ours: RetiredInstruction;
+  /** The last jumps and taken branches before it on each side, oldest first. */
+  readonly qemuHistory: readonly ControlTransfer[];
+  readonly ourHistory: readonly ControlTransfer[];
+}
+
+/** What {@link locateAgainstQemu} found. */
+export interface QemuLocateResult {
+  readonly firstEvents: { readonly a: TraceEvent | undefined; readonly b: TraceEvent | undefined } | undefined;
+  readonly searchedFrom: number;
+  /** Instructions whose pcs were compared. */
+  readonly compared: number;
+  readonly divergence: PcDivergence | undefined;
+}
+
+/** Remembers up to HISTORY control transfers of a pc stream. */
+class TransferLog {
+  readonly transfers: ControlTransfer[] = [];
+  private last: { icount: number; pc: bigint; len: number } | undefined;
+
+  /** Notes the instruction at `pc` (icount `icount`), `len` bytes long when known (0: any straight-line step of 2 or 4). */
+  note(icount: number, pc: bigint, len: number): void {
+    const last = this.last;
+    if (last !== undefined) {
+      const step = pc - last.pc;
+      const straight = last.len === 0 ? step === 2n || step === 4n : step === BigInt(last.len);
+      if (!straight) {
+        if (this.transfers.length === HISTORY) this.transfers.shift();
+        this.transfers.push({ icount: last.icount, from: last.pc, to: pc });
+      }
+    }
+    this.last = { icount, pc, len };
+  }
+}
+
+/** What QEMU did at one icount: the pcs it ran there and whether it took a trap there. */
+interface QemuStep {
+  readonly pcs: readonly bigint[];
+  readonly trapped: boolean;
+}
+
+/** QEMU's EXEC and TRAP events of hart 0 from `start` on, one icount at a time. */
+class QemuPcs {
+  private readonly events: Iterator<TraceEvent>;
+  private next: TraceEvent | undefined;
+  readonly log = new TransferLog();
+
+  constructor(reader: TraceReader, start: number) {
+    this.events = reader.events(start);
+    this.advance();
+    while (this.next !== undefined && this.next.icount < start) this.advance();
+  }
+
+  private advance(): void {
+    for (let step = this.events.next(); step.done !== true; step = this.events.next()) {
+      const kind = step.value.kind;
+      if ((kind === EventKind.EXEC || kind === EventKind.TRAP) && step.value.hart === 0) {
+        this.next = step.value;
+        return;
+      }
+    }
+    this.next = undefined;
+  }
+
+  /**
+   * What QEMU did at `icount`: an instruction that faulted shares its icount
+   * with the handler's first, so a trap there allows either pc.
+   */
+  at(icount: number): QemuStep {
+    while (this.next !== undefined && this.next.icount < icount) this.advance();
+    const pcs: bigint[] = [];
+    let trapped = false;
+    for (let event = this.next; event !== undefined && event.icount === icount; event = this.next) {
+      if (event.kind === EventKind.EXEC) {
+        pcs.push(event.pc);
+        this.log.note(icount, event.pc, 0);
+      } else trapped = true;
+      this.advance();
+    }
+    return { pcs, trapped };
+  }
+}
+
+/**
+ * Replays the recording at `oursPath` (reader `ours`) against the pc stream
+ * of the QEMU import `qemu`, to the first pc that differs.
+ */
+export function locateAgainstQemu(
+  qemu: TraceReader, oursPath: string, ours: TraceReader, images: ImagePaths = {}, onProgress?: (icount: number) => void,
+): QemuLocateResult {
+  const events = diffTraces(qemu, ours, { context: 1, ignore: new Set(), all: false, limit: 1 }).divergences[0];
+  const firstEvents = events === undefined ? undefined : { a: events.a, b: events.b };
+  const agreedUntil = events?.beforeB.at(-1)?.icount ?? 0;
+  const session = ReplaySession.open(oursPath, { images });
+  try {
+    let start = 0;
+    for (const snapshot of session.reader.snapshots) if (snapshot.icount <= agreedUntil) start = snapshot.icount;
+    session.seek(start);
+    const eventIcount = events === undefined ? Infinity : Math.min(events.a?.icount ?? Infinity, events.b?.icount ?? Infinity);
+    const end = Math.min(eventIcount + 1, session.endIcount(), endEvent(qemu)?.icount ?? Infinity);
+    const pcs = new QemuPcs(qemu, start);
+    const ourLog = new TransferLog();
+    let divergence: PcDivergence | undefined;
+    let compared = 0;
+    // Around a trap, the VMM reports the pc the step began at (the faulting or
+    // interrupted instruction) while the instruction that retired is the
+    // handler's first; the traps themselves were compared as events, so a
+    // step with a trap on either side is not compared by pc.
+    const ourTraps = new Set<number>();
+    for (const event of ours.events(start)) if (event.kind === EventKind.TRAP && event.hart === 0 && event.icount < end + 1) ourTraps.add(event.icount);
+    const onRetire = (insn: RetiredInstruction): void => {
+      if (divergence !== undefined) return;
+      const pc = BigInt.asUintN(64, BigInt(insn.pc));
+      const step = pcs.at(insn.icount);
+      const trapped = step.trapped || ourTraps.has(insn.icount);
+      if (step.pcs.length === 0 || (!trapped && !step.pcs.includes(pc))) {
+        divergence = { icount: insn.icount, qemuPc: step.pcs.at(-1), ours: insn, qemuHistory: [...pcs.log.transfers], ourHistory: [...ourLog.transfers] };
+        session.vmm.pause();
+        return;
+      }
+      ourLog.note(insn.icount, pc, trapped ? 0 : insn.len);
+      compared++;
+      if ((compared & 0xfffff) === 0) onProgress?.(insn.icount);
+    };
+    session.runTo(end, onRetire);
+    return { firstEvents, searchedFrom: start, compared, divergence };
+  } finally {
+    session.close();
+  }
+}
