@@ -29,7 +29,9 @@ function varintLength(value: number): number {
 export class ProtobufWriter {
   private buffer: Uint8Array;
   private length = 0;
-  private readonly openMessages: number[] = [];
+  /** Where the length byte of each open message is, innermost last. */
+  private readonly openMessages = new Int32Array(32);
+  private depth = 0;
 
   constructor(initialBytes = 1 << 20) {
     this.buffer = new Uint8Array(initialBytes);
@@ -102,15 +104,18 @@ export class ProtobufWriter {
 
   /** Opens a nested message in `field`; close it with {@link ProtobufWriter.end}. */
   begin(field: number): void {
-    this.varint(field * 8 + WIRE_LENGTH_DELIMITED);
-    this.openMessages.push(this.length);
+    const tag = field * 8 + WIRE_LENGTH_DELIMITED;
+    if (tag < 0x80) this.buffer[this.length++] = tag;
+    else this.varint(tag);
+    if (this.depth === this.openMessages.length) throw new Error('ProtobufWriter: messages nested too deep');
+    this.openMessages[this.depth++] = this.length;
     this.length++;
   }
 
   /** Closes the innermost open message, writing its length (moving its body when the length needs more than a byte). */
   end(): void {
-    const at = this.openMessages.pop();
-    if (at === undefined) throw new Error('ProtobufWriter.end without begin');
+    if (this.depth === 0) throw new Error('ProtobufWriter.end without begin');
+    const at = this.openMessages[--this.depth]!;
     const bodyLength = this.length - at - 1;
     if (bodyLength < 0x80) {
       this.buffer[at] = bodyLength;
@@ -134,7 +139,7 @@ export class ProtobufWriter {
    * call) and empties the writer; refused while a message is open.
    */
   drain(write: (bytes: Uint8Array) => void): void {
-    if (this.openMessages.length > 0) throw new Error('ProtobufWriter.drain inside an open message');
+    if (this.depth > 0) throw new Error('ProtobufWriter.drain inside an open message');
     if (this.length === 0) return;
     write(this.buffer.subarray(0, this.length));
     this.length = 0;
