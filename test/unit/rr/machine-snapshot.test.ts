@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { StateWriter } from '../../../src/devices/state-codec.js';
 import { assemble } from '../../../src/isa/asm.js';
 import { machineDigest } from '../../../src/rr/digest.js';
 import { captureSnapshot, decodeSnapshot, encodeSnapshot, PAGE_BYTES, restoreMachineState, type MachineSnapshot } from '../../../src/rr/machine-snapshot.js';
@@ -75,9 +74,12 @@ function deviceStates(vmm: Vmm): Map<string, Uint8Array | undefined> {
   return new Map(vmm.machine.bus.deviceRegions().map((region) => [region.device.name, region.device.save?.()]));
 }
 
-/** A snapshot of no harts and no devices whose page list is 6 bytes long. */
-function oddPageList(): Uint8Array {
-  return new StateWriter('machine', 1).u64(0n).u64(0n).u32(0).u32(0).bytes(new Uint8Array(6)).bytes(new Uint8Array(0)).finish();
+/** `snapshot` without harts, devices or pages, its empty page list (then empty page data: two zero lengths) replaced by 6 bytes. */
+function oddPageList(snapshot: MachineSnapshot): Uint8Array {
+  const empty = encodeSnapshot({ ...snapshot, harts: [], devices: new Map(), pages: new Uint32Array(0), pageData: new Uint8Array(0) });
+  const tail = new Uint8Array(4 + 6 + 4);
+  new DataView(tail.buffer).setUint32(0, 6, true);
+  return Uint8Array.from([...empty.subarray(0, empty.length - 8), ...tail]);
 }
 
 /** A snapshot with its page list replaced (data sized to match), encoded. */
@@ -114,6 +116,7 @@ describe('machine snapshots', () => {
     expect(copy.machine.aclint.read(MTIMECMP, 8)).toBe(original.machine.aclint.read(MTIMECMP, 8));
     expect((copy.clock as VirtualClock).skippedTicks).toBe(snapshot.skippedTicks);
     expect(copy.machine.aclint.mtime()).toBe(original.machine.aclint.mtime());
+    expect(copy.schedulerState).toEqual(original.schedulerState);
   });
 
   it('the restored machine runs on exactly as the original does', () => {
@@ -151,7 +154,7 @@ describe('decodeSnapshot refuses malformed bytes with an Error', () => {
     ['pages out of order', withPages(snapshot, [9, 4]), /entry 1 \(page 4\) is outside RAM or out of order/],
     ['a page listed twice', withPages(snapshot, [4, 4]), /entry 1 \(page 4\) is outside RAM or out of order/],
     ['page data for fewer pages than listed', encodeSnapshot({ ...snapshot, pageData: snapshot.pageData.slice(PAGE_BYTES) }), /field pages .* hold 4096 bytes for 2 pages/],
-    ['a page list that is not whole 32-bit numbers', oddPageList(), /field page list .* is not a list of 32-bit page numbers/],
+    ['a page list that is not whole 32-bit numbers', oddPageList(snapshot), /field page list .* is not a list of 32-bit page numbers/],
   ])('%s', (_, bytes, message) => {
     let error: unknown;
     try {

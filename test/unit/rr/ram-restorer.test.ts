@@ -5,13 +5,15 @@ import { RamRestorer } from '../../../src/rr/ram-restorer.js';
 import { Prng } from '../../conformance/diff/prng.js';
 
 const BASE = 0x8000_0000;
+/** The scheduler of a machine that has not run (RamRestorer does not look at it). */
+const SCHEDULER = { turn: 0, sliceEnd: -1, roundAllWaiting: true };
 const PAGES = 8;
 
 /** A snapshot carrying `pages` (ascending), page `p` filled with `fill(p)`; no harts or devices. */
 function snapshot(icount: number, pages: number[], fill: (page: number) => number): MachineSnapshot {
   const pageData = new Uint8Array(pages.length * PAGE_BYTES);
   pages.forEach((page, i) => pageData.fill(fill(page), i * PAGE_BYTES, (i + 1) * PAGE_BYTES));
-  return { icount, harts: [], devices: new Map(), skippedTicks: 0n, pages: Uint32Array.from(pages), pageData };
+  return { icount, harts: [], devices: new Map(), skippedTicks: 0n, scheduler: SCHEDULER, pages: Uint32Array.from(pages), pageData };
 }
 
 /** RAM with page `p` loaded as `p + 1` (before the restorer exists, as the images are), and the code-write calls by page. */
@@ -147,7 +149,7 @@ describe('RamRestorer', () => {
       const pages = recording.takeDirtyPages();
       const pageData = new Uint8Array(pages.length * PAGE_BYTES);
       pages.forEach((page, i) => pageData.set(recording.bytes.subarray(page * PAGE_BYTES, (page + 1) * PAGE_BYTES), i * PAGE_BYTES));
-      snapshots.push({ icount, harts: [], devices: new Map(), skippedTicks: 0n, pages: Uint32Array.from(pages), pageData });
+      snapshots.push({ icount, harts: [], devices: new Map(), skippedTicks: 0n, scheduler: SCHEDULER, pages: Uint32Array.from(pages), pageData });
       states.push(recording.bytes.slice());
     }
     const { ram } = loadedRam();
