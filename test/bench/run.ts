@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { runAnalysisBenchmark } from './analysis.js';
 import { runBootBenchmark } from './boot.js';
+import { runGdbBenchmark } from './gdb.js';
 import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
 import { runLocateBenchmark } from './locate.js';
@@ -49,6 +50,9 @@ if (!values['micro-only']) {
   const replaying = await runReplayBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${replaying}`);
   if (replaying.includes('PROBLEM')) process.exitCode = 1;
+  const debugging = await runGdbBenchmark(print);
+  print(`\n${debugging}`);
+  if (debugging.includes('PROBLEM')) process.exitCode = 1;
 }
 if (!values['macro-only']) {
   await runMicroBenchmarks(Number(values['micro-time']), print);
