@@ -27,15 +27,20 @@ function deja(...args: string[]): { status: number | null; stdout: string } {
   return { status: result.status, stdout: result.stdout };
 }
 
-/** Records `guest` on dejavm for `maxInsns` instructions (no console input) and diffs QEMU's trace against it. */
-function compare(name: string, guest: QemuGuest, qemuSeconds: number, maxInsns: number, ...diffArgs: string[]): { status: number | null; stdout: string } {
+/**
+ * Records `guest` on dejavm for `maxInsns` instructions (no console input) and
+ * diffs QEMU's trace against it; returns the diff's output and both traces.
+ */
+function compare(name: string, guest: QemuGuest, qemuSeconds: number, maxInsns: number, ...diffArgs: string[]): {
+  status: number | null; stdout: string; qemu: string; ours: string;
+} {
   const dir = mkdtempSync(join(scratch, `${name}-`));
   const qemu = qemuTrace(guest, qemuSeconds, dir, DEJA);
   const ours = join(dir, 'dejavm.deja');
   const images = ['--bios', guest.bios, '--kernel', guest.kernel, ...(guest.initrd === undefined ? [] : ['--initrd', guest.initrd]),
     ...(guest.append === undefined ? [] : ['--append', guest.append])];
   deja('record', '-o', ours, '--input', '/dev/null', '--max-insns', String(maxInsns), ...images);
-  return deja('diff', qemu, ours, ...diffArgs);
+  return { ...deja('diff', qemu, ours, ...diffArgs), qemu, ours };
 }
 
 /** The icounts on the line marked `!` (QEMU's side first). */
@@ -69,5 +74,9 @@ describe.skipIf(!qemuPresent)('dejavm against QEMU', () => {
       const [qemuIcount, oursIcount] = divergentIcounts(result.stdout);
       expect(qemuIcount! - oursIcount!).toBe(91);
       expect(result.status).toBe(1);
+      const located = deja('diff', '--locate', result.qemu, result.ours).stdout;
+      expect(located).toContain('first control-flow difference at icount 12142865:');
+      expect(located).toMatch(/^ +12142864: 0x802f329c -> 0x802f32d4$/m);
+      expect(located).toMatch(/^dejavm .*: pc 0x802f32a0 {2}beq s10,s9,0x802f32c4$/m);
     }, 240_000);
 });
