@@ -6,6 +6,7 @@ import { isElf, parseElf } from '../src/machine/elf.js';
 import type { TraceHeader } from '../src/trace/schema.js';
 import { TraceReader } from '../src/trace/reader.js';
 import { UsageError } from './errors.js';
+import { writeStdout } from './machine-args.js';
 
 interface DumpArgs {
   trace: string;
@@ -80,7 +81,7 @@ export function registerDump(cli: Argv): Argv {
         const context: EventContext = { devices: reader.header.devices.map((d) => d.name), instructionAt: args.json ? undefined : codeLookup(reader.header) };
         const lines: string[] = [];
         const flush = (): void => {
-          if (lines.length > 0) process.stdout.write(`${lines.splice(0).join('\n')}\n`);
+          if (lines.length > 0) writeStdout(Buffer.from(`${lines.splice(0).join('\n')}\n`));
         };
         for (const event of reader.events(args.from)) {
           if (args.from !== undefined && event.icount < args.from) continue;

@@ -134,7 +134,11 @@ export function stdoutConsole(): { console: (byte: number) => void; flush: () =>
   };
 }
 
-function writeStdout(bytes: Uint8Array): void {
+/**
+ * Write all of `bytes` to standard output synchronously; when the reader has
+ * gone away (`| head`), end the process quietly with status 0.
+ */
+export function writeStdout(bytes: Uint8Array): void {
   let written = 0;
   while (written < bytes.length) {
     try {

@@ -39,8 +39,10 @@ export class Bus {
    */
   afterWrite: (() => void) | undefined;
   /**
-   * When set and it returns a value, device reads return that value and the
-   * device is not read (a replay feeding recorded I/O results).
+   * When set and it returns a value, device reads return that value instead
+   * of the device's answer (a replay feeding recorded I/O results). The
+   * device is still read, for the side effects a read has (draining a FIFO,
+   * clearing a status bit), so its state follows what the guest did.
    */
   readOverride: ((device: MmioDevice, offset: number, size: 1 | 2 | 4 | 8) => bigint | undefined) | undefined;
 
@@ -79,7 +81,8 @@ export class Bus {
   /** Read a device register; the caller found `region` with `findRegion`. */
   mmioRead(region: BusRegion, paddr: number, size: 1 | 2 | 4 | 8): bigint {
     const offset = paddr - region.base;
-    const value = BigInt.asUintN(size * 8, this.readOverride?.(region.device, offset, size) ?? region.device.read(offset, size));
+    const answer = region.device.read(offset, size);
+    const value = BigInt.asUintN(size * 8, this.readOverride?.(region.device, offset, size) ?? answer);
     this.observer?.({ device: region.device, offset, size, write: false, value });
     return value;
   }

@@ -6,7 +6,8 @@ import type { EventCursor } from './event-cursor.js';
 /**
  * Feed mode (`deja replay --feed`): the machine's inputs come from the
  * trace instead of its device models. Device reads return the recorded
- * values (the device is not read), and the harts' device-driven interrupt
+ * values (the device is still read for its side effects, but its answer is
+ * not used), and the harts' device-driven interrupt
  * lines move only where the recording says: a line change recorded just
  * before an MMIO access at the same position is applied inside that access
  * (the access caused it: the recorder logs the access after the device

@@ -96,6 +96,14 @@ describe('deja record and deja dump', () => {
   });
 });
 
+describe('deja dump into a closed pipe', () => {
+  it('stops quietly when its reader goes away (| head), without a stack trace', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${DEJA}" dump "${join(ROOT, 'traces', 'u-boot.deja')}" | head -n 1`], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout.split('\n')).toHaveLength(2);
+    expect(result.stderr).toBe('');
+  });
+});
+
 describe('deja demo', () => {
   it('records the demo guest, replays it, then summarises the trace: console, traps, device I/O, digest', () => {
     const result = deja('demo');
