@@ -11,7 +11,7 @@
 import { EventKind, type EndEvent, type TraceEvent } from '../trace/events.js';
 import type { TraceReader } from '../trace/reader.js';
 import type { TraceHeader } from '../trace/schema.js';
-import { anchorKey, comparedKinds, eventsEqual } from './diff-events.js';
+import { anchorKey, comparedKinds, eventsEqual, QEMU_BACKEND } from './diff-events.js';
 import { eventKindName } from './event-text.js';
 
 /** END reasons that mean the recording was cut, not that the guest stopped. */
@@ -153,7 +153,9 @@ function cutoffOf(endA: EndEvent | undefined, endB: EndEvent | undefined): DiffR
 /**
  * Compares the event streams of `a` and `b` (callers check `imageMismatch`
  * first): equal when every compared event matches in order, otherwise the
- * first divergence (or, with `all`, up to `limit` of them).
+ * first divergence (or, with `all`, up to `limit` of them). Against a QEMU
+ * import of several harts each hart is compared on its own (QEMU interleaves
+ * harts otherwise than dejavm's round-robin); otherwise in file order.
  */
 export function diffTraces(a: TraceReader, b: TraceReader, options: DiffOptions): DiffResult {
   const endA = endEvent(a);
@@ -166,17 +168,34 @@ export function diffTraces(a: TraceReader, b: TraceReader, options: DiffOptions)
     const limit = cutoff?.icounts[event.hart];
     return limit === undefined || event.icount < limit;
   };
-  const streamA = new EventStream(a.events(), keep, options.context);
-  const streamB = new EventStream(b.events(), keep, options.context);
+  const harts = Math.max(a.header.machine.harts, b.header.machine.harts);
+  const perHart = harts > 1 && (a.header.machine.backend === QEMU_BACKEND || b.header.machine.backend === QEMU_BACKEND);
   const matched: Record<string, number> = {};
   const divergences: Divergence[] = [];
-  const shifts: number[] = [];
   let lostSync = false;
+  for (const hart of perHart ? Array.from({ length: harts }, (_, id) => id) : [undefined]) {
+    const keepHart = hart === undefined ? keep : (event: TraceEvent): boolean => event.hart === hart && keep(event);
+    const streamA = new EventStream(a.events(), keepHart, options.context);
+    const streamB = new EventStream(b.events(), keepHart, options.context);
+    lostSync = compareStreams(streamA, streamB, { ...options, limit: options.limit - divergences.length }, matched, divergences) || lostSync;
+    if (divergences.length >= options.limit || (!options.all && divergences.length > 0)) break;
+  }
+  return { kinds: [...new Set([...kinds].map((kind) => kindName(kind)))], matched, divergences, cutoff, lostSync };
+}
+
+/**
+ * Walks two streams side by side, counting matches into `matched` and adding
+ * divergences to `divergences` (resynchronising with `all`, up to `limit`);
+ * true when no resynchronisation point followed the last divergence.
+ */
+function compareStreams(streamA: EventStream, streamB: EventStream, options: DiffOptions, matched: Record<string, number>, divergences: Divergence[]): boolean {
+  const shifts: number[] = [];
+  const found = divergences.length;
   let nextProgress = 1 << 16;
   for (;;) {
     const eventA = streamA.next();
     const eventB = streamB.next();
-    if (eventA === undefined && eventB === undefined) break;
+    if (eventA === undefined && eventB === undefined) return false;
     if (options.onProgress !== undefined && streamA.read + streamB.read >= nextProgress) {
       options.onProgress(streamA.read + streamB.read);
       nextProgress += 1 << 16;
@@ -189,22 +208,20 @@ export function diffTraces(a: TraceReader, b: TraceReader, options: DiffOptions)
       continue;
     }
     const divergence: Divergence = { a: eventA, b: eventB, beforeA: streamA.takeRecent(), beforeB: streamB.takeRecent() };
-    if (!options.all || divergences.length + 1 >= options.limit || eventA === undefined || eventB === undefined) {
+    if (!options.all || divergences.length - found + 1 >= options.limit || eventA === undefined || eventB === undefined) {
       divergences.push(divergence);
-      break;
+      return false;
     }
     const resync = resynchronise(streamA, streamB, eventA, eventB, options.resyncWindow ?? 100_000);
     if (resync === undefined) {
       divergences.push(divergence);
-      lostSync = true;
-      break;
+      return true;
     }
     shifts[resync.at.hart] = resync.shift;
     const anchorKind = eventKindName(resync.at);
     matched[anchorKind] = (matched[anchorKind] ?? 0) + 1;
     divergences.push({ ...divergence, resync });
   }
-  return { kinds: [...new Set([...kinds].map((kind) => kindName(kind)))], matched, divergences, cutoff, lostSync };
 }
 
 /** The name `deja dump --kind` uses for `kind`. */

@@ -108,6 +108,18 @@ describe('diffTraces', () => {
     expect(result.matched).toEqual({ trap: 2 });
   });
 
+  it('compares each hart on its own against a QEMU import of several harts (QEMU interleaves them otherwise)', () => {
+    const twoHarts = (backend: string): TraceHeader => ({ ...header(backend), machine: { ...header(backend).machine, harts: 2 } });
+    const onHart = (event: TraceEvent, hart: number): TraceEvent => ({ ...event, hart });
+    const ours = [onHart(trap(10, 0x100), 0), onHart(trap(12, 0x200), 1), onHart(trap(40, 0x104), 0), onHart(trap(44, 0x204), 1)];
+    const qemu = [ours[0]!, ours[2]!, ours[1]!, ours[3]!].map((event) => ({ ...event, fromPriv: PRIV_UNKNOWN, toPriv: PRIV_UNKNOWN }));
+    const end2 = (icount: number, reason: string): EndEvent => ({ ...end(icount, reason), icounts: [icount, icount] });
+    expect(diffTraces(trace(qemu, end2(59, 'log-end'), twoHarts('qemu')), trace(ours, end2(60, 'pass'), twoHarts('interp')), OPTIONS).divergences).toEqual([]);
+    const moved = [...qemu.slice(0, 3), { ...qemu[3]!, icount: 45 }];
+    const divergence = diffTraces(trace(moved, end2(59, 'log-end'), twoHarts('qemu')), trace(ours, end2(60, 'pass'), twoHarts('interp')), OPTIONS).divergences[0]!;
+    expect([divergence.a?.hart, divergence.a?.icount, divergence.b?.icount]).toEqual([1, 45, 44]);
+  });
+
   it('compares the pc streams of two QEMU imports', () => {
     const result = diffTraces(trace([exec(0, 0x100), exec(1, 0x104)], end(2, 'log-end'), header('qemu')),
       trace([exec(0, 0x100), exec(1, 0x108)], end(2, 'log-end'), header('qemu')), OPTIONS);
