@@ -11,7 +11,10 @@
  * mode the hart trapped *from* at its end (when it equals the previous trap's
  * target mode, which is the common case, this is exact; otherwise the return
  * happened somewhere inside the stretch and the handler's time is folded into
- * it). After the last trap the hart is drawn in that trap's target mode.
+ * it). After a hart's last trap nothing says when it returned from the
+ * handler (a firmware that traps a few times at boot and then runs its
+ * payload in S-mode for the rest of the run is typical), so that stretch is
+ * drawn in the unknown mode, as is a hart that never trapped.
  */
 import { EventKind, PRIV_UNKNOWN, type MmioEvent, type TraceEvent, type TrapEvent } from '../../trace/events.js';
 
@@ -36,8 +39,6 @@ export interface TimelineSink {
 interface HartState {
   /** Start of the current stretch. */
   since: number;
-  /** Target mode of the last trap, or PRIV_UNKNOWN before the first. */
-  mode: number;
   /** Last icount seen. */
   last: number;
   intervalStart: number;
@@ -70,7 +71,6 @@ export class TimelineBuilder {
     switch (event.kind) {
       case EventKind.TRAP:
         this.closeStretch(event.hart, state, event.fromPriv, icount);
-        state.mode = event.toPriv;
         this.sink.trap(event);
         break;
       case EventKind.IRQ:
@@ -102,7 +102,7 @@ export class TimelineBuilder {
   finish(): void {
     for (const [hart, state] of this.harts.entries()) {
       if (state === undefined) continue;
-      this.closeStretch(hart, state, state.mode, state.last);
+      this.closeStretch(hart, state, PRIV_UNKNOWN, state.last);
       if (state.intervalExits > 0) this.sink.exits(hart, state.intervalStart, state.intervalExits);
     }
     this.sink.finish();
@@ -111,7 +111,7 @@ export class TimelineBuilder {
   private hart(hart: number): HartState {
     let state = this.harts[hart];
     if (state === undefined) {
-      state = { since: 0, mode: PRIV_UNKNOWN, last: 0, intervalStart: 0, intervalExits: 0 };
+      state = { since: 0, last: 0, intervalStart: 0, intervalExits: 0 };
       this.harts[hart] = state;
     }
     return state;

@@ -67,7 +67,7 @@ ${summaryTable(data)}
 ${figure('events-over-time', 'Events over time', `Every event of the trace by kind, in ${data.buckets} buckets of ${formatNumber(width)} instructions.`, events)}
 ${figure('exits-per-million', 'VM exits per million instructions', 'I/O and clock events (each a VM exit to a device model or the host clock) per million instructions retired in the bucket; exits that leave no event are not in the trace.', exits)}
 ${figure('trap-causes', 'Trap causes', 'Trap events by cause (exceptions and interrupts).', traps)}
-${figure('privilege-timeline', 'Privilege modes over time', 'Per hart, the share of each bucket spent in each mode. The trace records traps (with the mode before and after) but not the xRET that ends a handler, so each stretch between two traps is drawn in the mode the hart trapped from at its end.', modes)}
+${figure('privilege-timeline', 'Privilege modes over time', 'Per hart, the share of each bucket spent in each mode. The trace records traps (with the mode before and after) but not the xRET that ends a handler, so each stretch before a trap is drawn in the mode the hart trapped from, and the time after the last trap of a hart as unknown.', modes)}
 ${figure('io-per-device', 'I/O per device', 'I/O events (device reads and writes) by device.', io)}
 </body></html>
 `;

@@ -70,7 +70,7 @@ describe('deja export --format perfetto', () => {
       const slices = packets.filter((p) => p.trackEvent?.trackUuid === track).map((p) => [p.trackEvent!.type, Number(p.timestamp), p.trackEvent!.nameIid && eventNames.get(p.trackEvent!.nameIid)]);
       expect(slices.filter((s) => s[0] === 'TYPE_SLICE_BEGIN')).toHaveLength(slices.length / 2);
       expect(slices[0]).toEqual(['TYPE_SLICE_BEGIN', 0, 'U']);
-      expect(slices.at(-2)).toEqual(['TYPE_SLICE_BEGIN', 49_500, 'S']);
+      expect(slices.at(-2)).toEqual(['TYPE_SLICE_BEGIN', 49_500, '?']);
       expect(slices.at(-1)).toEqual(['TYPE_SLICE_END', 50_000, undefined]);
     }
   });

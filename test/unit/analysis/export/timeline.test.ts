@@ -28,19 +28,19 @@ const io = (hart: number, icount: number): TraceEvent => ({ kind: EventKind.MMIO
 const end = (icounts: number[]): TraceEvent => ({ kind: EventKind.END, hart: 0, icount: icounts[0]!, reason: 'pass', exitCode: 0, icounts, sha256: new Uint8Array(32) });
 
 describe('TimelineBuilder', () => {
-  it('draws each stretch between traps in the mode trapped from, and the last one in the last target mode', () => {
+  it('draws each stretch before a trap in the mode trapped from, and the time after the last trap as unknown', () => {
     const items = timeline([trap(0, 10, 3, 1), trap(0, 30, 1, 3), trap(0, 35, 0, 1), end([50])]).filter((item) => item[0] === 'privilege');
     expect(items).toEqual([
       ['privilege', 0, 3, 0, 10],
       ['privilege', 0, 1, 10, 30],
       ['privilege', 0, 0, 30, 35],
-      ['privilege', 0, 1, 35, 50],
+      ['privilege', 0, PRIV_UNKNOWN, 35, 50],
     ]);
   });
 
-  it('a hart with no trap is drawn in the unknown mode up to its last icount; zero-length stretches are left out', () => {
+  it('a hart with no trap is drawn in the unknown mode up to its last icount, as is the time after a last trap; zero-length stretches are left out', () => {
     const items = timeline([trap(0, 0, 3, 3), io(1, 40), end([20, 60])], 2).filter((item) => item[0] === 'privilege');
-    expect(items).toEqual([['privilege', 0, 3, 0, 20], ['privilege', 1, PRIV_UNKNOWN, 0, 60]]);
+    expect(items).toEqual([['privilege', 0, PRIV_UNKNOWN, 0, 20], ['privilege', 1, PRIV_UNKNOWN, 0, 60]]);
   });
 
   it.each([

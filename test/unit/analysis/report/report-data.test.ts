@@ -37,11 +37,12 @@ describe('ReportCollector', () => {
 
   it('spreads privilege stretches over the buckets, per hart, in mode order M, S, U, unknown', () => {
     const trap = (hart: number, icount: number, fromPriv: number, toPriv: number): TraceEvent => ({ kind: EventKind.TRAP, hart, icount, interrupt: false, cause: 8, tval: 0n, epc: 0n, fromPriv, toPriv });
-    const data = collect(40, 2, [trap(0, 15, 0, 1), trap(0, 25, 1, 3), end([40, 20])]);
+    const data = collect(40, 2, [trap(0, 15, 0, 1), trap(0, 25, 1, 3), trap(0, 35, 3, 1), end([40, 20])]);
     expect(data.bucketInstructions).toBe(1);
     expect(data.privilege[0]![0]).toEqual([0, 0, 1, 0]);
     expect(data.privilege[0]![20]).toEqual([0, 1, 0, 0]);
     expect(data.privilege[0]![30]).toEqual([1, 0, 0, 0]);
+    expect(data.privilege[0]![38]).toEqual([0, 0, 0, 1]);
     expect(data.privilege[1]![19]).toEqual([0, 0, 0, 1]);
     expect(data.privilege[1]![25]).toEqual([0, 0, 0, 0]);
     expect(data.instructions[19]).toBe(2);
