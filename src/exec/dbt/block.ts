@@ -32,7 +32,7 @@ export interface Block {
   readonly interpretLength: number;
   /** Times the dispatcher reached the block untranslated. */
   hits: number;
-  /** The region entered at this block, once the block got hot. */
+  /** The latest region that can be entered at this block (it or a block leading to it got hot). */
   region: RegionFunction | undefined;
 }
 

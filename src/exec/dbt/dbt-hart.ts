@@ -6,9 +6,9 @@ import { compileRegion, type RegionEnv } from './region.js';
 import type { PageCode, TranslationCache } from './translation-cache.js';
 
 /** Times a block is reached untranslated before a region is built from it. */
-const HOT_BLOCK_HITS = 24;
+const HOT_BLOCK_HITS = 1000;
 /** Instructions one region may hold (V8 optimises large functions late, or never). */
-const MAX_REGION_INSNS = 400;
+const MAX_REGION_INSNS = 64;
 /**
  * Most instructions one region call may retire. Why: a region that loops for
  * the whole budget runs on V8's on-stack-replacement code, which keeps
@@ -69,7 +69,9 @@ export class DbtHart {
       } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
         return ExitReason.TRAP_LOOP;
       }
-      this.core.onTrap?.(enterTrap(h, false, h.trap.cause, h.trap.tval));
+      // Taken even with no observer (`?.` would skip evaluating its argument).
+      const info = enterTrap(h, false, h.trap.cause, h.trap.tval);
+      this.core.onTrap?.(info);
     }
   }
 
@@ -97,9 +99,14 @@ export class DbtHart {
       const region = block.region;
       if (region !== undefined) {
         const before = h.icount;
-        const result = region(this.env, pc - off, off, Math.min(end, before + REGION_SLICE));
-        this.stats.translatedInsns += h.icount - before;
-        if (result < 0) return EXCEPTION;
+        try {
+          region(this.env, pc - off, off, Math.min(end, before + REGION_SLICE));
+        } catch (signal) {
+          if (signal !== h.trap) throw signal;
+          return EXCEPTION;
+        } finally {
+          this.stats.translatedInsns += h.icount - before;
+        }
         if (h.icount !== before) continue;
         // Too little budget left for the block: interpret what remains.
       }
@@ -117,9 +124,9 @@ export class DbtHart {
   }
 
   /**
-   * Build the region entered at `hot`: it and the blocks of the page
-   * reachable from it that already ran (code that never ran would have no
-   * type feedback for V8), up to a size limit.
+   * Build a region from `hot` and the blocks of the page reachable from it
+   * that already ran (code that never ran would have no type feedback for
+   * V8), up to a size limit; the region is then entered at any of them.
    */
   private translate(page: PageCode, hot: Block): void {
     const stopwatch = this.stopwatch();
@@ -140,7 +147,8 @@ export class DbtHart {
         if (next !== undefined && next.insns.length > 0 && (next.hits > 0 || next.region !== undefined)) queue.push(next);
       }
     }
-    hot.region = compileRegion(chosen, page.state);
+    const region = compileRegion(chosen, page.state);
+    for (const block of chosen) block.region = region;
     this.stats.regionsCompiled++;
     if (stopwatch !== undefined) this.stats.translationMs += stopwatch() - started;
   }

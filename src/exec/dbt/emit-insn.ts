@@ -1,4 +1,3 @@
-import { Access } from '../../cpu/constants.js';
 import { Op } from '../../isa/opcodes.js';
 import type { ExecInsn } from '../interp/code-cache.js';
 import { TLB_SIZE } from '../interp/hart-memory.js';
@@ -6,8 +5,9 @@ import { TLB_SIZE } from '../interp/hart-memory.js';
 /**
  * Where an instruction sits in its region, for the code emitted for it.
  *
- * The generated region keeps `ic` (icount at the block start) and `off` (the
- * byte offset in the page of the block to run); `vbase` is the virtual page.
+ * The generated region keeps `ic` (icount at the block start), `off` (the
+ * byte offset in the page where it stops), `done` (instructions of the block
+ * retired when it stops inside one); `vbase` is the virtual page.
  */
 export interface InsnSite {
   /** Byte offset of the instruction in its page. */
@@ -25,14 +25,18 @@ function sync(site: InsnSite): string {
   return `h.pc = vbase + ${site.offset}; h.icount = ic + ${site.index};`;
 }
 
-/** The (page offset, icount) arguments naming the instruction for a region's slow-path helpers. */
-function where(site: InsnSite): string {
-  return `${site.offset}, ic + ${site.index}`;
+/**
+ * Leave the region before this instruction, for the interpreter to run it.
+ * Why only constants here: V8 deoptimises on any operation it has no type
+ * feedback for, and code on rare paths has none.
+ */
+function exitBefore(site: InsnSite): string {
+  return `{ done = ${site.index}; off = ${site.offset}; break loop; }`;
 }
 
 /** Leave the region after this instruction retires when `condition` holds. */
 function exitAfter(site: InsnSite, insn: ExecInsn, condition: string): string {
-  return `if (${condition}) { ic += ${site.index + 1}; off = ${site.offset + insn.len}; break loop; }`;
+  return `if (${condition}) { done = ${site.index + 1}; off = ${site.offset + insn.len}; break loop; }`;
 }
 
 /** Set x[rd] (halves index) to the sign extension of the int32 expression `value`. */
@@ -40,62 +44,65 @@ function setSigned(rd: number, value: string): string {
   return `{ const v = ${value}; x[${rd}] = v; x[${rd + 1}] = v >> 31; }`;
 }
 
-/** Compute the data address `x[rs1] + imm` into `a`, faulting exactly as the interpreter when no double holds it. */
-function address(site: InsnSite, insn: ExecInsn, access: Access): string {
+/**
+ * Compute the data address `x[rs1] + imm` into `a` and its TLB slot into `t`
+ * (`a` is exact unless `WILD` holds for the high half `ah`).
+ */
+function address(insn: ExecInsn): string {
   const r = insn.rs1;
-  return `const ah = x[${r + 1}];
-    if (ah < ${-SAFE_HI} || ah >= ${SAFE_HI}) wildAddress(env, vbase, ${r}, ${insn.imm}, ${access}, ${where(site)});
-    const a = ah * 4294967296 + (x[${r}] >>> 0) + ${insn.imm};
+  return `const ah = x[${r + 1}]; const a = ah * 4294967296 + (x[${r}] >>> 0) + ${insn.imm};
     const vpn = Math.floor(a / 4096); const t = vpn & ${TLB_SIZE - 1};`;
 }
+
+const WILD = `ah < ${-SAFE_HI} || ah >= ${SAFE_HI}`;
 
 const LOAD_SIZE: Partial<Record<Op, number>> = {
   [Op.LB]: 1, [Op.LH]: 2, [Op.LW]: 4, [Op.LD]: 8, [Op.LBU]: 1, [Op.LHU]: 2, [Op.LWU]: 4,
 };
 
-/** Store `o` (RAM offset) results for each load, as the interpreter computes them. */
+/** Write the value loaded from RAM offset `o` to x[rd], as the interpreter extends it. */
 function loadResult(op: Op, rd: number): string {
   switch (op) {
-    case Op.LB: return setSigned(rd, 'o >= 0 ? view.getInt8(o) : (mem.slowLo << 24) >> 24');
-    case Op.LH: return setSigned(rd, 'o >= 0 ? view.getInt16(o, true) : (mem.slowLo << 16) >> 16');
-    case Op.LW: return setSigned(rd, 'o >= 0 ? view.getInt32(o, true) : mem.slowLo');
-    case Op.LD: return `if (o >= 0) { x[${rd}] = view.getInt32(o, true); x[${rd + 1}] = view.getInt32(o + 4, true); } else { x[${rd}] = mem.slowLo; x[${rd + 1}] = mem.slowHi; }`;
-    case Op.LBU: return `x[${rd}] = o >= 0 ? view.getUint8(o) : mem.slowLo & 0xff; x[${rd + 1}] = 0;`;
-    case Op.LHU: return `x[${rd}] = o >= 0 ? view.getUint16(o, true) : mem.slowLo & 0xffff; x[${rd + 1}] = 0;`;
-    default: return `x[${rd}] = o >= 0 ? view.getInt32(o, true) : mem.slowLo; x[${rd + 1}] = 0;`;
+    case Op.LB: return setSigned(rd, 'view.getInt8(o)');
+    case Op.LH: return setSigned(rd, 'view.getInt16(o, true)');
+    case Op.LW: return setSigned(rd, 'view.getInt32(o, true)');
+    case Op.LD: return `x[${rd}] = view.getInt32(o, true); x[${rd + 1}] = view.getInt32(o + 4, true);`;
+    case Op.LBU: return `x[${rd}] = view.getUint8(o); x[${rd + 1}] = 0;`;
+    case Op.LHU: return `x[${rd}] = view.getUint16(o, true); x[${rd + 1}] = 0;`;
+    default: return `x[${rd}] = view.getInt32(o, true); x[${rd + 1}] = 0;`;
   }
 }
 
+/**
+ * A load: the TLB fast path into RAM inline; anything else (a miss, a page
+ * crossing, a device, a fault) leaves the region for the interpreter.
+ */
 function emitLoad(site: InsnSite, insn: ExecInsn, size: number): string {
-  return `{ ${address(site, insn, Access.LOAD)}
-    let o;
-    if (loadTag[t] === vpn && (a & 4095) <= ${4096 - size}) o = a + loadAdd[t];
-    else o = loadSlow(env, vbase, a, ${size}, ${where(site)});
-    ${loadResult(insn.op, insn.rd)}
-    ${exitAfter(site, insn, 'o < 0 && h.interruptCheck')} }`;
+  return `{ ${address(insn)}
+    if (${WILD} || loadTag[t] !== vpn || (a & 4095) > ${4096 - size}) ${exitBefore(site)}
+    const o = a + loadAdd[t]; ${loadResult(insn.op, insn.rd)} }`;
 }
 
 const STORE_SIZE: Partial<Record<Op, number>> = { [Op.SB]: 1, [Op.SH]: 2, [Op.SW]: 4, [Op.SD]: 8 };
 
-function storeBytes(size: number): string {
+function storeBytes(size: number, rs2: number): string {
   switch (size) {
-    case 1: return 'view.setInt8(o, lo);';
-    case 2: return 'view.setInt16(o, lo, true);';
-    case 4: return 'view.setInt32(o, lo, true);';
-    default: return 'view.setInt32(o, lo, true); view.setInt32(o + 4, hi, true);';
+    case 1: return `view.setInt8(o, x[${rs2}]);`;
+    case 2: return `view.setInt16(o, x[${rs2}], true);`;
+    case 4: return `view.setInt32(o, x[${rs2}], true);`;
+    default: return `view.setInt32(o, x[${rs2}], true); view.setInt32(o + 4, x[${rs2 + 1}], true);`;
   }
 }
 
+/**
+ * A store: the TLB fast path inline when the page holds no cached code;
+ * anything else (including a store that may overwrite code, which must
+ * invalidate it) leaves the region for the interpreter.
+ */
 function emitStore(site: InsnSite, insn: ExecInsn, size: number): string {
-  const hi = size === 8 ? `x[${insn.rs2 + 1}]` : '0';
-  // A store into a page holding cached code, like a TLB miss or a device,
-  // goes through the interpreter's store path (which tells RAM, and so may
-  // invalidate this very region).
-  return `{ ${address(site, insn, Access.STORE)}
-    const lo = x[${insn.rs2}], hi = ${hi};
-    let o;
-    if (storeTag[t] === vpn && (a & 4095) <= ${4096 - size} && codePages[(o = a + storeAdd[t]) >>> 12] === 0) { ${storeBytes(size)} }
-    else if (storeSlow(env, vbase, state, a, ${size}, lo, hi, ${where(site)})) { ic += ${site.index + 1}; off = ${site.offset + insn.len}; break loop; } }`;
+  return `{ ${address(insn)} let o;
+    if (${WILD} || storeTag[t] !== vpn || (a & 4095) > ${4096 - size} || codePages[(o = a + storeAdd[t]) >>> 12] !== 0) ${exitBefore(site)}
+    ${storeBytes(size, insn.rs2)} }`;
 }
 
 /** Shift by a constant amount, as the interpreter's shift helpers do. */
@@ -209,6 +216,9 @@ export function emitInsn(site: InsnSite, insn: ExecInsn): string {
   if (loadSize !== undefined) return emitLoad(site, insn, loadSize);
   const storeSize = STORE_SIZE[op];
   if (storeSize !== undefined) return emitStore(site, insn, storeSize);
+  // A, F and D run through the interpreter's own code (exceptions propagate
+  // with the pc and icount already exact); after a memory access, stop if a
+  // device wants attention or code was overwritten.
   const helper = op >= Op.FLW ? 'executeFp' : 'executeAmo';
   const touchesMemory = op < Op.FLW || op === Op.FLW || op === Op.FSW || op === Op.FLD || op === Op.FSD;
   const check = touchesMemory ? exitAfter(site, insn, 'h.interruptCheck || !state.live') : '';
