@@ -57,7 +57,7 @@ export class RamRestorer {
     const candidates = this.touched;
     for (const page of ram.takeDirtyPages()) candidates.add(page);
     const nextTouched = new Set<number>();
-    for (let s = 0; s <= index; s++) for (const page of this.snapshots[s]!.pages) nextTouched.add(page);
+    for (const [page, list] of this.versions) if (list[0]! <= index) nextTouched.add(page);
     for (const page of nextTouched) candidates.add(page);
     for (const page of candidates) {
       const wanted = this.contents(page, index);
