@@ -266,6 +266,8 @@ export class ReplaySession {
       }
       return;
     }
+    // The recorder ends at its instruction limit without a digest or snapshot there.
+    if (this.complete && stop >= this.endPosition) return;
     if (isMultiple(stop, this.schedule.digestEvery)) recorder.digest();
     if (isMultiple(stop, this.schedule.snapshotEvery)) recorder.snapshot(stop / this.schedule.snapshotEvery - 1);
     this.atBoundary();

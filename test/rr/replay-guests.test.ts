@@ -43,6 +43,20 @@ describe.each(GUESTS)('record and replay $name', ({ name, output, exitCode }) =>
   }, 240_000);
 });
 
+describe('a recording stopped by --max-insns', () => {
+  it.each([2999, 3000])('replays to its limit (%i, the limit on a snapshot and digest boundary or not)', (limit) => {
+    const trace = join(scratch, `limit-${limit}.deja`);
+    const recorded = deja(['record', '-o', trace, '--kernel', relative(ROOT, guestImage('demo')), '--max-insns', String(limit), '--snapshot-every', '1000', '--digest-every', '1000']);
+    expect(recorded.status).toBe(124);
+    for (const extra of [[], ['--feed'], ['--from', '2500']]) {
+      const replayed = deja(['replay', trace, ...extra]);
+      expect(replayed.stderr).toContain(`deja replay: equivalent: `);
+      expect(replayed.stderr).toContain(`run ended: instruction limit reached (${limit})`);
+      expect(replayed.status).toBe(0);
+    }
+  });
+});
+
 describe('seeking through snapshots', () => {
   const kernel = relative(ROOT, guestImage('demo'));
   const withSnapshots = join(scratch, 'seek-snapshots.deja');
