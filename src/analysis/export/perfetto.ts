@@ -189,12 +189,7 @@ export class PerfettoSink implements TimelineSink {
     const iid = names.get(key) ?? this.eventNames.add(names, key, `${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`);
     out.uint(Field.EventNameIid, iid);
     annotation(out, ANNOTATION_VALUE, event.value, Field.AnnotationUint);
-    if (this.multiHart) {
-      out.begin(Field.EventAnnotations);
-      out.uint(Field.AnnotationNameIid, ANNOTATION_HART);
-      out.uint(Field.AnnotationUint, event.hart);
-      out.end();
-    }
+    if (this.multiHart) annotation(out, ANNOTATION_HART, BigInt(event.hart), Field.AnnotationUint);
     this.close();
   }
 
@@ -304,8 +299,8 @@ const EVENT_PACKET_FIELDS = encoded((writer) => {
 
 /** Writes a debug annotation named by interned `nameIid` with a 64-bit value in `valueField` (uint or pointer). */
 function annotation(out: ProtobufWriter, nameIid: number, value: bigint, valueField: Field.AnnotationUint | Field.AnnotationPointer): void {
-  out.begin(Field.EventAnnotations);
-  out.uint(Field.AnnotationNameIid, nameIid);
-  out.uint64(valueField, value);
-  out.end();
+  out.smallMessage(Field.EventAnnotations, ANNOTATION_NAME_FIELDS[nameIid]!, valueField, value);
 }
+
+/** The encoded name field of each annotation, by its iid. */
+const ANNOTATION_NAME_FIELDS = ANNOTATION_NAMES.map((_, iid) => encoded((writer) => writer.uint(Field.AnnotationNameIid, iid)));

@@ -80,8 +80,10 @@ export class ProtobufWriter {
   /** A varint field holding a 64-bit unsigned value. */
   uint64(field: number, value: bigint): void {
     this.varint(field * 8 + WIRE_VARINT);
-    if (value >= 0n && value < 0x1_0000_0000n) {
-      this.varint(Number(value));
+    // One conversion tells small values apart: rounding is monotonic, so a result below 2^53 means the value is below it too.
+    const approximate = Number(value);
+    if (approximate >= 0 && approximate < 2 ** 53) {
+      this.varint(approximate);
       return;
     }
     let rest = BigInt.asUintN(64, value);
@@ -90,6 +92,19 @@ export class ProtobufWriter {
       rest >>= 7n;
     }
     this.buffer[this.length++] = Number(rest);
+  }
+
+  /**
+   * A nested message in `field` (below 16) made of `prefix` (fields encoded
+   * beforehand) and one 64-bit varint field; the caller guarantees it stays
+   * under 128 bytes, so its length takes one byte and nothing moves.
+   */
+  smallMessage(field: number, prefix: Uint8Array, valueField: number, value: bigint): void {
+    this.buffer[this.length++] = field * 8 + WIRE_LENGTH_DELIMITED;
+    const at = this.length++;
+    this.raw(prefix);
+    this.uint64(valueField, value);
+    this.buffer[at] = this.length - at - 1;
   }
 
   /** A string field (UTF-8); checks capacity itself. */

@@ -35,6 +35,18 @@ describe('ProtobufWriter', () => {
     expect(decoded.inner).toEqual([{ big: big.toString(), text: 'héllo', small }]);
   });
 
+  it.each([0n, 127n, 2n ** 53n - 1n, 2n ** 53n, 0xffff_ffff_ffff_ffffn])('smallMessage: a pre-encoded prefix and a 64-bit field (%s)', (big) => {
+    const prefix = new ProtobufWriter(16);
+    prefix.reserve(16);
+    prefix.string(2, 'x');
+    prefix.uint(3, 9);
+    const writer = new ProtobufWriter(16);
+    writer.reserve(64);
+    writer.smallMessage(5, drained(prefix), 1, big);
+    const decoded = Outer.toObject(Outer.decode(drained(writer)), { longs: String }) as { inner: Array<{ big: string; text: string; small: number[] }> };
+    expect(decoded.inner).toEqual([{ big: big.toString(), text: 'x', small: [9] }]);
+  });
+
   it('refuses to drain inside an open message', () => {
     const writer = new ProtobufWriter();
     writer.begin(1);
