@@ -5,8 +5,8 @@ import { successors, type Block } from './block.js';
 import { compileRegion, type RegionEnv } from './region.js';
 import type { PageCode, TranslationCache } from './translation-cache.js';
 
-/** Times a block is reached untranslated before a region is built from it. */
-const HOT_BLOCK_HITS = 1000;
+/** Times a block is reached untranslated before a region is built from it (the default of `DbtOptions.hotBlockHits`). */
+export const HOT_BLOCK_HITS = 1000;
 /** Instructions one region may hold (V8 optimises large functions late, or never). */
 const MAX_REGION_INSNS = 64;
 /**
@@ -49,6 +49,7 @@ export class DbtHart {
     private readonly cache: TranslationCache,
     private readonly stats: DbtStats,
     private readonly stopwatch: () => (() => number) | undefined,
+    private readonly hotBlockHits: number,
   ) {
     const mem = core.mem;
     this.env = { h: core.hart, x: core.hart.x, mem, view: mem.view, codePages: mem.ram.codePages, core };
@@ -95,7 +96,7 @@ export class DbtHart {
       const page = this.cache.page(ramOffset >>> 12);
       const off = ramOffset & 4095;
       const block = page.block(off);
-      if (block.region === undefined && block.insns.length > 0 && ++block.hits >= HOT_BLOCK_HITS) this.translate(page, block);
+      if (block.region === undefined && block.insns.length > 0 && ++block.hits >= this.hotBlockHits) this.translate(page, block);
       const region = block.region;
       if (region !== undefined) {
         const before = h.icount;

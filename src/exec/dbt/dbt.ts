@@ -2,8 +2,14 @@ import type { Hart } from '../../cpu/hart.js';
 import type { Bus } from '../../mem/bus.js';
 import type { Backend, ExitReason } from '../backend.js';
 import { Interpreter, type InterpHart } from '../interp/interpreter.js';
-import { DbtHart, type DbtStats } from './dbt-hart.js';
+import { DbtHart, HOT_BLOCK_HITS, type DbtStats } from './dbt-hart.js';
 import { TranslationCache } from './translation-cache.js';
+
+/** Tuning of the translator (tests lower the threshold to translate at once). */
+export interface DbtOptions {
+  /** Times a block is reached untranslated before it is translated. */
+  readonly hotBlockHits?: number;
+}
 
 /**
  * The binary translation backend (`--backend dbt`): the interpreter runs
@@ -25,7 +31,10 @@ export class Dbt implements Backend {
   private readonly cache: TranslationCache;
   private readonly harts = new Map<Hart, DbtHart>();
 
-  constructor(bus: Bus) {
+  private readonly hotBlockHits: number;
+
+  constructor(bus: Bus, options: DbtOptions = {}) {
+    this.hotBlockHits = options.hotBlockHits ?? HOT_BLOCK_HITS;
     this.interpreter = new Interpreter(bus);
     this.cache = new TranslationCache(bus.ram);
   }
@@ -38,7 +47,7 @@ export class Dbt implements Backend {
   run(hart: Hart, budget: number): ExitReason {
     let translator = this.harts.get(hart);
     if (translator === undefined) {
-      translator = new DbtHart(this.forHart(hart), this.cache, this.stats, () => this.stopwatch);
+      translator = new DbtHart(this.forHart(hart), this.cache, this.stats, () => this.stopwatch, this.hotBlockHits);
       this.harts.set(hart, translator);
     }
     return translator.run(budget);
