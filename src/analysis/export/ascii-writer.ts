@@ -69,8 +69,9 @@ export class AsciiWriter {
     const buffer = this.buffer;
     buffer[this.length++] = ZERO;
     buffer[this.length++] = 0x78;
-    if (value >= 0n && value < 0x1_0000_0000n) {
-      this.hex32(Number(value));
+    const approximate = Number(value);
+    if (approximate >= 0 && approximate < 0x1_0000_0000) {
+      this.hex32(approximate);
       return;
     }
     const unsigned = BigInt.asUintN(64, value);
