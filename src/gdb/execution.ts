@@ -1,8 +1,9 @@
 import type { Hart } from '../cpu/hart.js';
+import type { RetiredInstruction } from '../vmm/vmm.js';
 import { DebugMemory } from './debug-memory.js';
 import type { StopPoints, Watchpoint } from './stop-points.js';
 import type { DebugTarget, MoveResult } from './target.js';
-import { TrapStops } from './trap-stops.js';
+import { DEBUGGER_STOP, TrapStops } from './trap-stops.js';
 
 /** Why the target stopped, as a stop reply tells gdb. */
 export type StopReason =
@@ -15,10 +16,10 @@ export type StopReason =
   | { readonly kind: 'history-end' }
   | { readonly kind: 'diverged'; readonly message: string };
 
-/** Instructions between two looks at the socket (for Ctrl-C) while stepping one by one. */
-const STEPS_PER_SLICE = 20_000;
 /** Instructions per slice of a continue with no breakpoint or watchpoint set. */
 const FREE_RUN_SLICE = 1_000_000;
+/** Instructions per slice while every instruction is checked against the stop points. */
+const CHECKED_SLICE = 100_000;
 /** The first window a reverse-continue scans; each further window back is four times larger. */
 const FIRST_REVERSE_WINDOW = 1 << 14;
 
@@ -36,10 +37,26 @@ function moveStop(result: MoveResult): StopReason | undefined {
   }
 }
 
+/** A state where the guest would stop: its position, whether it is right after a trap, and why. */
+interface Hit {
+  readonly position: number;
+  readonly afterTrap: boolean;
+  readonly reason: StopReason;
+}
+
+/** A watched access hart 0 is about to make: a hit once the instruction at `pc` retires in place. */
+interface PendingWatch {
+  readonly position: number;
+  readonly pc: bigint;
+  readonly reason: StopReason;
+}
+
 /**
  * Forward and reverse execution with breakpoints and watchpoints, over any
  * target. Every guest step is synchronous; continues run in slices and
  * yield to the event loop between them so an interrupt from gdb is seen.
+ * With stop points set, slices run one instruction at a time with a check
+ * after each (the VMM's retire callback), which ends the move on a hit.
  *
  * A step retires exactly one instruction of hart 0 (a trap it takes and the
  * handler's first instruction included), except that a continue stops at a
@@ -48,7 +65,7 @@ function moveStop(result: MoveResult): StopReason | undefined {
  *
  * Reverse execution is replay: reverse-stepi seeks to the previous
  * position (from after a trap: to the same position, before it);
- * reverse-continue scans windows before the current position forwards,
+ * reverse-continue replays windows before the current position forwards,
  * each from a seek, and stops at the last breakpoint or watchpoint hit of
  * the nearest window that has one.
  */
@@ -71,22 +88,26 @@ export class Execution {
     return this.target.vmm.machine.harts;
   }
 
-  /** One instruction forward (hart 0's icount + 1); a stop if the move could not be made. */
-  private advance(): StopReason | undefined {
-    this.afterTrap = false;
-    return moveStop(this.target.runTo(this.target.position() + 1));
-  }
-
   /**
-   * Like `advance`, but pausing right after a trap whose handler holds a
-   * breakpoint: 'trap' then, with the position unchanged.
+   * Run forward to `limit` (hart 0's icount), calling `check` after every
+   * retired instruction and stopping right there when it says so;
+   * trap-handler breakpoints stop it too (`trapped`, the machine then after
+   * the trap).
    */
-  private advanceToTrap(): StopReason | 'trap' | undefined {
+  private runChecked(limit: number, check: (insn: RetiredInstruction) => boolean): { result: MoveResult; trapped: boolean } {
     let result: MoveResult = { kind: 'moved' };
-    this.afterTrap = this.trapStops.during(() => {
-      result = this.target.runTo(this.target.position() + 1);
+    const trapped = this.trapStops.during(() => {
+      try {
+        result = this.target.runTo(limit, (insn) => {
+          if (check(insn)) throw DEBUGGER_STOP;
+        });
+      } catch (signal) {
+        if (signal !== DEBUGGER_STOP) throw signal;
+        result = { kind: 'paused' };
+      }
     });
-    return this.afterTrap ? 'trap' : moveStop(result);
+    this.afterTrap = trapped;
+    return { result, trapped };
   }
 
   /**
@@ -102,7 +123,7 @@ export class Execution {
   private breakpointHere(): StopReason | undefined {
     const harts = this.harts();
     for (let i = 0; i < harts.length; i++) {
-      if (this.points.hasBreakpoint(harts[i]!.getPc())) return { kind: 'breakpoint', hart: i };
+      if (this.points.hasBreakpointAt(harts[i]!.pc)) return { kind: 'breakpoint', hart: i };
     }
     return undefined;
   }
@@ -122,7 +143,8 @@ export class Execution {
 
   /** gdb's `s`: one instruction forward, unless that instruction is about to trigger a watchpoint. */
   step(): StopReason {
-    return this.watchHere() ?? this.advance() ?? { kind: 'step', hart: 0 };
+    this.afterTrap = false;
+    return this.watchHere() ?? moveStop(this.target.runTo(this.target.position() + 1)) ?? { kind: 'step', hart: 0 };
   }
 
   /**
@@ -135,15 +157,18 @@ export class Execution {
       if (!first) await yieldToSocket();
       if (this.interruptRequested) return { kind: 'interrupted', hart: 0 };
       if (this.points.empty) {
+        this.afterTrap = false;
         const stop = moveStop(this.target.runTo(this.target.position() + FREE_RUN_SLICE));
         if (stop !== undefined) return stop;
         continue;
       }
-      for (let i = 0; i < STEPS_PER_SLICE; i++) {
-        const moved = this.advanceToTrap();
-        const stop = moved === 'trap' ? this.stopHere() : moved ?? this.stopHere();
-        if (stop !== undefined) return stop;
-      }
+      let hit: StopReason | undefined;
+      const { result, trapped } = this.runChecked(this.target.position() + CHECKED_SLICE, () => {
+        hit = this.stopHere();
+        return hit !== undefined;
+      });
+      const stop = trapped ? this.stopHere() : hit ?? moveStop(result);
+      if (stop !== undefined) return stop;
     }
   }
 
@@ -152,7 +177,6 @@ export class Execution {
     const seek = this.requireSeek();
     const position = this.target.position();
     const back = this.afterTrap ? position : position - 1;
-    this.afterTrap = false;
     if (back < 0) return { kind: 'history-begin' };
     return moveStop(seek(back)) ?? { kind: 'step', hart: 0 };
   }
@@ -192,51 +216,51 @@ export class Execution {
   private goToHit(hit: Hit, seek: (icount: number) => MoveResult): StopReason {
     const stop = moveStop(seek(hit.position));
     if (stop !== undefined) return stop;
-    if (hit.afterTrap && this.advanceToTrap() !== 'trap') return { kind: 'diverged', message: `the trap at icount ${hit.position} did not happen again` };
+    if (hit.afterTrap && !this.runChecked(hit.position + 1, () => false).trapped) {
+      return { kind: 'diverged', message: `the trap at icount ${hit.position} did not happen again` };
+    }
     return hit.reason;
   }
 
   /**
-   * Replay from `start` (a seek) to `end` and return the last state where a
-   * breakpoint or watchpoint would stop the guest: positions before `end`,
-   * and the state at `end` itself when `endIncluded` (the target is then
-   * somewhere in the window), or 'interrupted'.
+   * Replay from `start` (a seek) to `end` and return the last state where
+   * the guest would stop going backwards: breakpoints at positions before
+   * `end` (and the state at `end` itself when `endIncluded`), and accesses
+   * to watched memory, just after them (gdb steps back over the access
+   * itself; an access that trapped instead of retiring did not happen).
+   * The target is then somewhere in the window; or 'interrupted'.
    */
   private async lastHitBetween(start: number, end: number, endIncluded: boolean, seek: (icount: number) => MoveResult): Promise<Hit | 'interrupted' | undefined> {
-    const target = this.target;
     const failed = moveStop(seek(start));
     if (failed !== undefined) return { position: start, afterTrap: false, reason: failed };
     let last: Hit | undefined;
-    for (let steps = 1; ; steps++) {
-      const position = target.position();
-      if (position > end || (position === end && !endIncluded)) break;
-      const breakpoint = this.breakpointHere();
-      if (breakpoint !== undefined) last = { position, afterTrap: this.afterTrap, reason: breakpoint };
-      if (position === end) break;
-      const watch = this.watchHere();
-      const pc = this.harts()[0]!.getPc();
-      const moved = this.advanceToTrap();
-      if (moved !== undefined && moved !== 'trap') break;
-      if (moved !== 'trap' && target.position() === position) break;
-      // Going backwards, gdb wants a watchpoint reported just after the
-      // access (it then steps back over the instruction itself); an access
-      // that trapped instead of retiring did not happen.
-      if (watch !== undefined && moved !== 'trap' && this.retiredInPlace(pc)) last = { position: position + 1, afterTrap: false, reason: watch };
-      if (steps % STEPS_PER_SLICE === 0) {
-        await yieldToSocket();
-        if (this.interruptRequested) {
-          seek(start);
-          return 'interrupted';
-        }
+    let pending: PendingWatch | undefined;
+    const observe = (afterTrap: boolean): void => {
+      const position = this.target.position();
+      if (pending !== undefined && position === pending.position + 1 && this.retiredInPlace(pending.pc)) {
+        last = { position, afterTrap: false, reason: pending.reason };
+      }
+      pending = undefined;
+      const breakpoint = position < end || endIncluded ? this.breakpointHere() : undefined;
+      if (breakpoint !== undefined) last = { position, afterTrap, reason: breakpoint };
+      const watch = position < end ? this.watchHere() : undefined;
+      if (watch !== undefined) pending = { position, pc: this.harts()[0]!.getPc(), reason: watch };
+    };
+    observe(false);
+    while (this.target.position() < end) {
+      const before = this.target.position();
+      const { result, trapped } = this.runChecked(Math.min(end, this.target.position() + CHECKED_SLICE), (insn) => {
+        if (insn.hart === 0) observe(false);
+        return false;
+      });
+      if (trapped) observe(true);
+      else if (moveStop(result) !== undefined || this.target.position() === before) break;
+      await yieldToSocket();
+      if (this.interruptRequested) {
+        seek(start);
+        return 'interrupted';
       }
     }
     return last;
   }
-}
-
-/** A state where the guest would stop: its position, whether it is right after a trap, and why. */
-interface Hit {
-  readonly position: number;
-  readonly afterTrap: boolean;
-  readonly reason: StopReason;
 }

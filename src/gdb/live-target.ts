@@ -1,4 +1,4 @@
-import type { RunOutcome, Vmm } from '../vmm/vmm.js';
+import type { RetiredInstruction, RunOutcome, Vmm } from '../vmm/vmm.js';
 import type { DebugTarget, MoveResult } from './target.js';
 
 /**
@@ -21,9 +21,9 @@ export class LiveTarget implements DebugTarget {
     return this.vmm.machine.harts[0]!.icount;
   }
 
-  runTo(icount: number): MoveResult {
+  runTo(icount: number, onRetire?: (insn: RetiredInstruction) => void): MoveResult {
     if (this.finished === undefined) {
-      const outcome = this.vmm.run(icount);
+      const outcome = this.vmm.run(icount, onRetire);
       if (outcome.reason === 'paused') return { kind: 'paused' };
       if (outcome.reason !== 'max-insns') this.finished = outcome;
     }

@@ -1,7 +1,7 @@
 import { describeEvent } from '../analysis/event-text.js';
 import type { ReplayProgress, ReplaySession } from '../rr/replay-session.js';
 import type { TraceEvent } from '../trace/events.js';
-import type { Vmm } from '../vmm/vmm.js';
+import type { RetiredInstruction, Vmm } from '../vmm/vmm.js';
 import type { DebugTarget, MoveResult } from './target.js';
 
 /**
@@ -27,8 +27,8 @@ export class ReplayTarget implements DebugTarget {
     return this.session.endIcount();
   }
 
-  runTo(icount: number): MoveResult {
-    return this.result(this.session.runTo(Math.min(icount, this.endPosition())), icount);
+  runTo(icount: number, onRetire?: (insn: RetiredInstruction) => void): MoveResult {
+    return this.result(this.session.runTo(Math.min(icount, this.endPosition()), onRetire), icount);
   }
 
   seek(icount: number): MoveResult {

@@ -54,11 +54,16 @@ function accessOf(op: Op): { size: number; reads: boolean; writes: boolean } | u
  */
 export class StopPoints {
   private readonly breakpoints = new Map<bigint, number>();
+  /** The breakpoints as the hart holds its pc (a signed value in a double), for the per-instruction check. */
+  private readonly breakpointPcs = new Set<number>();
   private readonly watchpoints: Watchpoint[] = [];
 
   /** Add a breakpoint at `pc` (gdb may insert the same address twice, as Z0 and Z1). */
   addBreakpoint(pc: bigint): void {
     this.breakpoints.set(pc, (this.breakpoints.get(pc) ?? 0) + 1);
+    const signed = BigInt.asIntN(64, pc);
+    // A pc no double holds exactly is never a hart's pc (it faults first).
+    if (signed >= -(1n << 53n) && signed < 1n << 53n) this.breakpointPcs.add(Number(signed));
   }
 
   /** Remove one breakpoint at `pc`; false if there was none. */
@@ -66,13 +71,21 @@ export class StopPoints {
     const count = this.breakpoints.get(pc);
     if (count === undefined) return false;
     if (count > 1) this.breakpoints.set(pc, count - 1);
-    else this.breakpoints.delete(pc);
+    else {
+      this.breakpoints.delete(pc);
+      this.breakpointPcs.delete(Number(BigInt.asIntN(64, pc)));
+    }
     return true;
   }
 
   /** Whether a breakpoint is set at `pc`. */
   hasBreakpoint(pc: bigint): boolean {
     return this.breakpoints.has(pc);
+  }
+
+  /** Whether a breakpoint is set at a hart's `pc` as the hart holds it (`Hart.pc`). */
+  hasBreakpointAt(pc: number): boolean {
+    return this.breakpointPcs.has(pc);
   }
 
   /** Whether any breakpoint or watchpoint is set (a plain continue can then run in large slices). */
@@ -96,12 +109,6 @@ export class StopPoints {
     if (index < 0) return false;
     this.watchpoints.splice(index, 1);
     return true;
-  }
-
-  /** Drop every breakpoint and watchpoint (a new connection starts clean). */
-  clear(): void {
-    this.breakpoints.clear();
-    this.watchpoints.length = 0;
   }
 
   /** The data access the instruction at `hart`'s pc will make, if it is a load, store or AMO. */

@@ -1,10 +1,10 @@
-import type { Vmm } from '../vmm/vmm.js';
+import type { RetiredInstruction, Vmm } from '../vmm/vmm.js';
 
 /** How a forward move of the target ended. */
 export type MoveResult =
   /** The target reached the position asked for. */
   | { readonly kind: 'moved' }
-  /** The debugger paused the machine before it got there (see TrapStops). */
+  /** The move ended before the position (the debugger stopped it, or the VMM was paused). */
   | { readonly kind: 'paused' }
   /** A replay reached the end of the recording before it. */
   | { readonly kind: 'history-end' }
@@ -26,8 +26,12 @@ export interface DebugTarget {
   readonly writable: boolean;
   /** Hart 0's icount now. */
   position(): number;
-  /** Run forward until hart 0's icount is `icount` (or the run ends first). */
-  runTo(icount: number): MoveResult;
+  /**
+   * Run forward until hart 0's icount is `icount` (or the run ends first).
+   * With `onRetire`, instructions run one at a time and each is reported
+   * (a callback may throw to end the move between two instructions).
+   */
+  runTo(icount: number, onRetire?: (insn: RetiredInstruction) => void): MoveResult;
   /** Go to `icount`, backwards or forwards: present only on targets that go back (`bs`, `bc`, `monitor seek`). */
   seek?(icount: number): MoveResult;
   /** The recorded events around `icount`, one line each, when the target has a recording. */

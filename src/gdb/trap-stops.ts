@@ -3,6 +3,19 @@ import type { StopPoints } from './stop-points.js';
 import type { DebugTarget } from './target.js';
 
 /**
+ * Thrown from a VMM callback (a trap observer, a retire callback) to end a
+ * debugger's move right there, between two instructions or right after a
+ * trap was taken. Why not `Vmm.pause()`: a replay session resumes after
+ * pauses it did not ask for (its feed mode pauses at line changes), while an
+ * exception unwinds to the debugger in every target; the VMM keeps its slice
+ * suspended exactly as when a run limit is reached.
+ */
+export class DebuggerStop {}
+
+/** The one stop signal (it carries nothing). */
+export const DEBUGGER_STOP = new DebuggerStop();
+
+/**
  * Stops the machine right after a trap is taken when the handler's first
  * instruction holds a breakpoint.
  *
@@ -10,30 +23,31 @@ import type { DebugTarget } from './target.js';
  * instruction's step takes the trap and runs the handler's first
  * instruction together; a breakpoint there would never be seen between two
  * steps. The trap observer (chained after the recorder's, so a replay still
- * compares the event) pauses the VMM instead, leaving the hart at the
- * handler with the icount unchanged.
+ * compares the event) throws `DEBUGGER_STOP` instead, leaving the hart at
+ * the handler with the icount unchanged.
  */
 export class TrapStops {
   private hooked: Vmm | undefined;
   private armed = false;
-  private paused = false;
+  private stopped = false;
 
   constructor(private readonly target: DebugTarget, private readonly points: StopPoints) {}
 
   /**
-   * Run `move` with trap stops armed; true if a trap stop paused it (the
-   * machine is then at a handler's breakpoint, at the same position).
+   * Run `move` with trap stops armed (`move` must catch `DEBUGGER_STOP`);
+   * true if a trap stop ended it (the machine is then at a handler's
+   * breakpoint, at the same position).
    */
   during(move: () => void): boolean {
     this.hook();
     this.armed = true;
-    this.paused = false;
+    this.stopped = false;
     try {
       move();
     } finally {
       this.armed = false;
     }
-    return this.paused;
+    return this.stopped;
   }
 
   /** Chain the observer into the trap reports of the machine now in the target (a replay's seek may build a new one). */
@@ -46,9 +60,9 @@ export class TrapStops {
       const inner = core.onTrap;
       core.onTrap = (info) => {
         inner?.(info);
-        if (this.armed && !this.paused && this.points.hasBreakpoint(hart.getPc())) {
-          this.paused = true;
-          vmm.pause();
+        if (this.armed && this.points.hasBreakpointAt(hart.pc)) {
+          this.stopped = true;
+          throw DEBUGGER_STOP;
         }
       };
     }

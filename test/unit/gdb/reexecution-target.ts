@@ -1,5 +1,5 @@
 import type { DebugTarget, MoveResult } from '../../../src/gdb/target.js';
-import type { Vmm } from '../../../src/vmm/vmm.js';
+import type { RetiredInstruction, Vmm } from '../../../src/vmm/vmm.js';
 
 /**
  * A reversible target for tests that need no recording: a seek builds the
@@ -23,8 +23,8 @@ export class ReexecutionTarget implements DebugTarget {
     return this.end;
   }
 
-  runTo(icount: number): MoveResult {
-    const outcome = this.vmm.run(Math.min(icount, this.end));
+  runTo(icount: number, onRetire?: (insn: RetiredInstruction) => void): MoveResult {
+    const outcome = this.vmm.run(Math.min(icount, this.end), onRetire);
     if (outcome.reason === 'paused') return { kind: 'paused' };
     if (outcome.reason !== 'max-insns' || icount > this.end) return { kind: 'history-end' };
     return { kind: 'moved' };
