@@ -53,7 +53,7 @@ export function registerDiff(cli: Argv): Argv {
       .option('all', { type: 'boolean', default: false, describe: 'resynchronise after a divergence (on the next matching trap or digest) and list up to --max' })
       .option('max', { type: 'number', default: 10, describe: 'with --all, stop after this many divergences' })
       .option('context', { type: 'number', default: 5, describe: 'events shown before each divergence' })
-      .option('locate', { type: 'boolean', default: false, describe: 'replay both recordings in lockstep to the first instruction where their state differs' })
+      .option('locate', { type: 'boolean', default: false, describe: 'replay both recordings in lockstep to the first instruction where their state differs (A a QEMU import: replay B against its pc stream; with --all, after each resynchronisation too)' })
       .option('bios', { type: 'string', describe: 'with --locate: the firmware image, when it is no longer where the traces say' })
       .option('kernel', { type: 'string', describe: 'with --locate: the kernel image, when it is no longer where the traces say' })
       .option('initrd', { type: 'string', describe: 'with --locate: the initrd, when it is no longer where the traces say' }) as unknown as Argv<DiffArgs>,
@@ -87,10 +87,10 @@ export function registerDiff(cli: Argv): Argv {
           }
           const bar = progress('locate', 0);
           if (qemuA) {
-            const located = locateAgainstQemu(a, args.b, b, images, (icount) => bar.update(icount));
+            const located = locateAgainstQemu(a, args.b, b, { images, limit: args.all ? args.max : 1, onProgress: (icount) => bar.update(icount) });
             bar.done();
             process.stdout.write(`${qemuLocateReport(located, { qemu: args.a, ours: args.b }, context)}\n`);
-            process.exitCode = located.firstEvents === undefined && located.divergence === undefined ? 0 : 1;
+            process.exitCode = located.firstEvents === undefined && located.divergences.length === 0 ? 0 : 1;
             return;
           }
           const located = locate(args.a, args.b, a, b, images, (icount) => bar.update(icount));

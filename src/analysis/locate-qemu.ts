@@ -14,7 +14,7 @@ import type { ImagePaths } from '../rr/replay-images.js';
 import { EventKind, type TraceEvent } from '../trace/events.js';
 import type { TraceReader } from '../trace/reader.js';
 import type { RetiredInstruction } from '../vmm/vmm.js';
-import { diffTraces, endEvent } from './diff.js';
+import { diffTraces, endEvent, type Divergence } from './diff.js';
 import type { ControlTransfer } from './locate.js';
 
 /** Control transfers kept for each side's history. */
@@ -22,7 +22,10 @@ const HISTORY = 8;
 
 /** Where the pc streams part. */
 export interface PcDivergence {
+  /** dejavm's icount there. */
   readonly icount: number;
+  /** QEMU's icount minus dejavm's from the last resynchronisation on (0 before any). */
+  readonly shift: number;
   /** The pc QEMU ran at that icount (undefined: its log ends there). */
   readonly qemuPc: bigint | undefined;
   /** The instruction dejavm retired there. */
@@ -38,7 +41,41 @@ export interface QemuLocateResult {
   readonly searchedFrom: number;
   /** Instructions whose pcs were compared. */
   readonly compared: number;
-  readonly divergence: PcDivergence | undefined;
+  /** The pc divergences found, in order (at most one per stretch between two resynchronisations). */
+  readonly divergences: readonly PcDivergence[];
+}
+
+/** How {@link locateAgainstQemu} searches. */
+export interface QemuLocateOptions {
+  /** Paths replacing the image names the recording's header records. */
+  readonly images?: ImagePaths;
+  /** With more than 1: resynchronise on the trap events as `deja diff --all` does and look for up to this many pc divergences. */
+  readonly limit?: number;
+  readonly onProgress?: (icount: number) => void;
+}
+
+/** A stretch of dejavm's run compared with one icount shift: icounts in [from, until). */
+interface Stretch {
+  readonly from: number;
+  readonly until: number;
+  /** dejavm's icount minus QEMU's. */
+  readonly shift: number;
+}
+
+/** The stretches between event divergences and the resynchronisation points after them, in dejavm's icounts. */
+function stretches(divergences: readonly Divergence[], start: number): Stretch[] {
+  const list: Stretch[] = [];
+  let from = start;
+  let shift = 0;
+  for (const divergence of divergences) {
+    const at = divergence.b?.icount ?? (divergence.a === undefined ? Infinity : divergence.a.icount + shift);
+    list.push({ from, until: at + 1, shift });
+    if (divergence.resync === undefined) return list;
+    shift = divergence.resync.shift;
+    from = divergence.resync.at.icount + shift;
+  }
+  list.push({ from, until: Infinity, shift });
+  return list;
 }
 
 /** Remembers up to HISTORY control transfers of a pc stream. */
@@ -67,10 +104,11 @@ interface QemuStep {
   readonly trapped: boolean;
 }
 
-/** QEMU's EXEC and TRAP events of hart 0 from `start` on, one icount at a time. */
+/** QEMU's EXEC and TRAP events of hart 0 from `start` on, one icount at a time, forwards only. */
 class QemuPcs {
   private readonly events: Iterator<TraceEvent>;
   private next: TraceEvent | undefined;
+  private reached = -1;
   readonly log = new TransferLog();
 
   constructor(reader: TraceReader, start: number) {
@@ -92,9 +130,12 @@ class QemuPcs {
 
   /**
    * What QEMU did at `icount`: an instruction that faulted shares its icount
-   * with the handler's first, so a trap there allows either pc.
+   * with the handler's first, so a trap there allows either pc. Undefined
+   * for an icount not after the last one asked for.
    */
-  at(icount: number): QemuStep {
+  at(icount: number): QemuStep | undefined {
+    if (icount <= this.reached) return undefined;
+    this.reached = icount;
     while (this.next !== undefined && this.next.icount < icount) this.advance();
     const pcs: bigint[] = [];
     let trapped = false;
@@ -111,47 +152,54 @@ class QemuPcs {
 
 /**
  * Replays the recording at `oursPath` (reader `ours`) against the pc stream
- * of the QEMU import `qemu`, to the first pc that differs.
+ * of the QEMU import `qemu`, to the first pc that differs (or, with a
+ * `limit` above 1, to the first in each stretch between resynchronisations).
  */
-export function locateAgainstQemu(
-  qemu: TraceReader, oursPath: string, ours: TraceReader, images: ImagePaths = {}, onProgress?: (icount: number) => void,
-): QemuLocateResult {
-  const events = diffTraces(qemu, ours, { context: 1, ignore: new Set(), all: false, limit: 1 }).divergences[0];
-  const firstEvents = events === undefined ? undefined : { a: events.a, b: events.b };
-  const agreedUntil = events?.beforeB.at(-1)?.icount ?? 0;
-  const session = ReplaySession.open(oursPath, { images });
+export function locateAgainstQemu(qemu: TraceReader, oursPath: string, ours: TraceReader, options: QemuLocateOptions = {}): QemuLocateResult {
+  const limit = options.limit ?? 1;
+  const diff = diffTraces(qemu, ours, { context: 1, ignore: new Set(), all: limit > 1, limit: Math.max(limit, 1) });
+  const first = diff.divergences[0];
+  const firstEvents = first === undefined ? undefined : { a: first.a, b: first.b };
+  const agreedUntil = first?.beforeB.at(-1)?.icount ?? 0;
+  const session = ReplaySession.open(oursPath, { images: options.images });
   try {
     let start = 0;
     for (const snapshot of session.reader.snapshots) if (snapshot.icount <= agreedUntil) start = snapshot.icount;
     session.seek(start);
-    const eventIcount = events === undefined ? Infinity : Math.min(events.a?.icount ?? Infinity, events.b?.icount ?? Infinity);
-    const end = Math.min(eventIcount + 1, session.endIcount(), endEvent(qemu)?.icount ?? Infinity);
+    const plan = stretches(diff.divergences, start);
+    const qemuEnd = endEvent(qemu)?.icount ?? Infinity;
+    const end = Math.min(plan.at(-1)!.until, session.endIcount(), qemuEnd + plan.at(-1)!.shift);
     const pcs = new QemuPcs(qemu, start);
     const ourLog = new TransferLog();
-    let divergence: PcDivergence | undefined;
+    const divergences: PcDivergence[] = [];
     let compared = 0;
+    let stretch = 0;
+    let partedIn = -1;
     // Around a trap, the VMM reports the pc the step began at (the faulting or
     // interrupted instruction) while the instruction that retired is the
     // handler's first; the traps themselves were compared as events, so a
     // step with a trap on either side is not compared by pc.
     const ourTraps = new Set<number>();
-    for (const event of ours.events(start)) if (event.kind === EventKind.TRAP && event.hart === 0 && event.icount < end + 1) ourTraps.add(event.icount);
+    for (const event of ours.events(start)) if (event.kind === EventKind.TRAP && event.hart === 0 && event.icount <= end) ourTraps.add(event.icount);
     const onRetire = (insn: RetiredInstruction): void => {
-      if (divergence !== undefined) return;
       const pc = BigInt.asUintN(64, BigInt(insn.pc));
-      const step = pcs.at(insn.icount);
-      const trapped = step.trapped || ourTraps.has(insn.icount);
-      if (step.pcs.length === 0 || (!trapped && !step.pcs.includes(pc))) {
-        divergence = { icount: insn.icount, qemuPc: step.pcs.at(-1), ours: insn, qemuHistory: [...pcs.log.transfers], ourHistory: [...ourLog.transfers] };
-        session.vmm.pause();
-        return;
+      const trappedHere = ourTraps.has(insn.icount);
+      while (stretch < plan.length - 1 && insn.icount >= plan[stretch]!.until) stretch++;
+      const current = plan[stretch]!;
+      const step = insn.icount < current.from || insn.icount >= current.until || partedIn === stretch ? undefined : pcs.at(insn.icount - current.shift);
+      if (step !== undefined) {
+        const trapped = step.trapped || trappedHere;
+        if (step.pcs.length === 0 || (!trapped && !step.pcs.includes(pc))) {
+          divergences.push({ icount: insn.icount, shift: current.shift, qemuPc: step.pcs.at(-1), ours: insn, qemuHistory: [...pcs.log.transfers], ourHistory: [...ourLog.transfers] });
+          partedIn = stretch;
+          if (divergences.length >= limit) session.vmm.pause();
+        } else compared++;
       }
-      ourLog.note(insn.icount, pc, trapped ? 0 : insn.len);
-      compared++;
-      if ((compared & 0xfffff) === 0) onProgress?.(insn.icount);
+      ourLog.note(insn.icount, pc, trappedHere ? 0 : insn.len);
+      if ((insn.icount & 0xfffff) === 0) options.onProgress?.(insn.icount);
     };
     session.runTo(end, onRetire);
-    return { firstEvents, searchedFrom: start, compared, divergence };
+    return { firstEvents, searchedFrom: start, compared, divergences };
   } finally {
     session.close();
   }

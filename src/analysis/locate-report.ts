@@ -47,16 +47,18 @@ function firstEventLines(first: LocateResult['firstEvents'], context: EventConte
 /** The `--locate` report when A is a QEMU import: where its pc stream and the replay part (without a trailing newline). */
 export function qemuLocateReport(result: QemuLocateResult, names: { qemu: string; ours: string }, context: EventContext): string {
   const lines = [...firstEventLines(result.firstEvents, context), `compared the pcs of ${result.compared} instructions from icount ${result.searchedFrom}`];
-  const divergence = result.divergence;
-  if (divergence === undefined) {
+  if (result.divergences.length === 0) {
     lines.push('no pc differs before the first divergent event (or the end of the QEMU log)');
     return lines.join('\n');
   }
-  const ours = divergence.ours;
-  const ourPc = BigInt.asUintN(64, BigInt(ours.pc));
-  lines.push('', `first control-flow difference at icount ${divergence.icount}:`);
-  lines.push(`QEMU ${names.qemu}: ${divergence.qemuPc === undefined ? 'no instruction' : `pc ${hex(divergence.qemuPc)}`}`, ...historyLines(divergence.qemuHistory));
-  lines.push(`dejavm ${names.ours}: pc ${hex(ourPc)}  ${disassemble(ours.raw, ourPc)}`, ...historyLines(divergence.ourHistory));
+  result.divergences.forEach((divergence, index) => {
+    const ours = divergence.ours;
+    const ourPc = BigInt.asUintN(64, BigInt(ours.pc));
+    const where = divergence.shift === 0 ? `icount ${divergence.icount}` : `icount ${divergence.icount} (QEMU's ${divergence.icount - divergence.shift})`;
+    lines.push('', `${index === 0 ? 'first control-flow difference' : `control-flow difference ${index + 1}`} at ${where}:`);
+    lines.push(`QEMU ${names.qemu}: ${divergence.qemuPc === undefined ? 'no instruction' : `pc ${hex(divergence.qemuPc)}`}`, ...historyLines(divergence.qemuHistory));
+    lines.push(`dejavm ${names.ours}: pc ${hex(ourPc)}  ${disassemble(ours.raw, ourPc)}`, ...historyLines(divergence.ourHistory));
+  });
   return lines.join('\n');
 }
 

@@ -81,5 +81,10 @@ describe.skipIf(!qemuPresent)('dejavm against QEMU', () => {
       expect(located).toContain('first control-flow difference at icount 12142865:');
       expect(located).toMatch(/^ +12142864: 0x802f329c -> 0x802f32d4$/m);
       expect(located).toMatch(/^dejavm .*: pc 0x802f32a0 {2}beq s10,s9,0x802f32c4$/m);
+      // Every later control-flow difference is a test of pgtable_l4_enabled (at gp-2007): the kernel's four- and five-level paths.
+      const later = deja('diff', '--locate', '--all', '--max', '4', result.qemu, result.ours).stdout;
+      const ours = later.split('\n').filter((line) => line.startsWith('dejavm '));
+      expect(ours.length).toBeGreaterThanOrEqual(3);
+      for (const line of ours.slice(1)) expect(line).toMatch(/ {2}lbu a\d,-2007\(gp\)$/);
     }, 240_000);
 });
