@@ -1,6 +1,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../src/exec/backends.js';
+import { MAX_MEMORY_MIB } from '../src/machine/virt.js';
 import type { HostTimeSource } from '../src/vmm/clock.js';
 import type { RunOutcome, VmmConfig } from '../src/vmm/vmm.js';
 import { UsageError } from './errors.js';
@@ -42,7 +43,7 @@ export function parseMemoryMiB(text: string): number {
   const match = /^(\d+)([MmGg]?)$/.exec(text.trim());
   if (match === null) throw new UsageError(`--memory: '${text}' is not a size (examples: 128, 256M, 1G)`);
   const mib = Number(match[1]) * (match[2]?.toUpperCase() === 'G' ? 1024 : 1);
-  if (mib < 1 || mib > 16384) throw new UsageError(`--memory: ${mib} MiB is outside 1 MiB..16 GiB`);
+  if (mib < 1 || mib > MAX_MEMORY_MIB) throw new UsageError(`--memory: ${mib} MiB is outside 1 MiB..${MAX_MEMORY_MIB / 1024} GiB`);
   return mib;
 }
 

@@ -69,6 +69,9 @@ class SupervisorTimerTarget {
   }
 }
 
+/** The most RAM the board takes: 4 GiB, the largest byte array the JavaScript engine allocates. */
+export const MAX_MEMORY_MIB = 4096;
+
 /** Nanoseconds per ACLINT tick (10 MHz). */
 export const NS_PER_TICK = 100n;
 

@@ -40,6 +40,13 @@ export class RamRestorer {
     return this.snapshots.length;
   }
 
+  /** Snapshot `index`, as added. */
+  snapshot(index: number): MachineSnapshot {
+    const snapshot = this.snapshots[index];
+    if (snapshot === undefined) throw new Error(`snapshot ${index} has not been added`);
+    return snapshot;
+  }
+
   /** Adds the next snapshot of the run (they must come in order). */
   add(snapshot: MachineSnapshot): void {
     const index = this.snapshots.length;

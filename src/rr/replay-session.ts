@@ -1,8 +1,10 @@
-import type { BackendName } from '../exec/backends.js';
+import { BACKEND_NAMES, type BackendName } from '../exec/backends.js';
 import { EventKind, type TraceEvent } from '../trace/events.js';
+import { TraceError } from '../trace/errors.js';
 import { TraceReader } from '../trace/reader.js';
 import { sameEvent } from '../trace/same-event.js';
 import type { TraceHeader } from '../trace/schema.js';
+import { MAX_MEMORY_MIB } from '../machine/virt.js';
 import { Vmm, type RetiredInstruction, type RunOutcome } from '../vmm/vmm.js';
 import { clockCursor, EventCursor } from './event-cursor.js';
 import { FeedInputs } from './feed.js';
@@ -83,6 +85,7 @@ export class ReplaySession {
     this.schedule = { slice: header.sliceInstructions || LEGACY_SLICE, digestEvery: header.digestInterval, snapshotEvery: header.snapshotInterval };
     this.images = loadReplayImages(header, options.images);
     this.endPosition = lastPosition(reader);
+    checkMachine(header, options.backend);
     if (options.mode === 'feed' && header.machine.harts !== 1) {
       throw new ReplayError(`--feed replays recordings of one hart; this one has ${header.machine.harts}`);
     }
@@ -223,18 +226,17 @@ export class ReplaySession {
   private restoreSnapshot(index: number): void {
     const ram = this.ram!;
     const ramPages = this.current.machine.ram.codePages.length;
-    while (ram.snapshotCount <= index) {
-      const meta = this.reader.snapshots[ram.snapshotCount]!;
-      try {
-        ram.add(decodeSnapshot(this.reader.readSnapshot(ram.snapshotCount), ramPages));
-      } catch (error) {
-        throw new ReplayError(`snapshot ${meta.sequence} (at file offset ${meta.offset}) is malformed: ${(error as Error).message}`);
-      }
-    }
     const meta = this.reader.snapshots[index]!;
-    const snapshot = decodeSnapshot(this.reader.readSnapshot(index), ramPages);
-    ram.restore(index);
-    restoreMachineState(this.current, snapshot);
+    try {
+      while (ram.snapshotCount <= index) ram.add(decodeSnapshot(this.reader.readSnapshot(ram.snapshotCount), ramPages));
+      ram.restore(index);
+      restoreMachineState(this.current, ram.snapshot(index));
+    } catch (error) {
+      // Leave a usable session behind (at icount 0) for callers that go on, such as a debugger.
+      this.rebuild();
+      if (error instanceof TraceError) throw error;
+      throw new ReplayError(`snapshot ${meta.sequence} (at file offset ${meta.offset}) is malformed: ${(error as Error).message}`);
+    }
     this.cursor = new EventCursor(this.reader, meta.chunksBefore);
     this.clocks = clockCursor(this.reader, meta.chunksBefore);
     this.lines = new EventCursor(this.reader, meta.chunksBefore, EventKind.IRQ);
@@ -345,6 +347,22 @@ export class ReplaySession {
     return this.lastTicks;
   }
 
+}
+
+/**
+ * Refuse a header whose machine this dejavm cannot build (a corrupted or
+ * foreign trace must not make the VMM allocate 1 TiB or fail inside).
+ */
+function checkMachine(header: TraceHeader, backend: BackendName | undefined): void {
+  const { memoryMib, harts } = header.machine;
+  if (!Number.isInteger(memoryMib) || memoryMib < 1 || memoryMib > MAX_MEMORY_MIB) {
+    throw new ReplayError(`the trace's machine has ${memoryMib} MiB of RAM; dejavm builds 1..${MAX_MEMORY_MIB}`);
+  }
+  if (!Number.isInteger(harts) || harts < 1 || harts > 512) throw new ReplayError(`the trace's machine has ${harts} harts; dejavm builds 1..512`);
+  const name = backend ?? header.machine.backend;
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new ReplayError(`the trace was recorded on backend '${name}', which this dejavm does not have (${BACKEND_NAMES.join(', ')}); choose one with --backend`);
+  }
 }
 
 /** Hart 0's icount at the END event, or at the last event of the last complete chunk. */

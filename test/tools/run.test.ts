@@ -123,6 +123,7 @@ describe('deja run', () => {
     [['run', '--kernel', empty], /^deja: .*empty\.bin: the file is empty\n$/],
     [['run', '--kernel', '/bin/ls'], /^deja: \/bin\/ls: .*\n$/],
     [['run', '--kernel', join(GUESTS, 'hello.elf'), '-m', 'lots'], /^deja: --memory: 'lots' is not a size/],
+    [['run', '--kernel', join(GUESTS, 'hello.elf'), '-m', '16G'], /^deja: --memory: 16384 MiB is outside 1 MiB\.\.4 GiB\n$/],
     [['run', '--kernel', join(GUESTS, 'hello.elf'), '--bios', 'opensbi.bin'], /^deja: --bios opensbi\.bin: cannot read: no such file\n$/],
     [['run', '--bios', join(GUESTS, 'htif-pass.elf'), '--kernel', join(GUESTS, 'hello.elf')], /^deja: .*hello\.elf: 0x80000000-0x[0-9a-f]+ overlaps .*htif-pass\.elf at 0x80000000-0x[0-9a-f]+\n$/],
     [['run'], /^deja: give --kernel FILE, or --bios FILE\n$/],
