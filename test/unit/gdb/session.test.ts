@@ -325,3 +325,37 @@ describe('GdbSession at trap handlers', () => {
     expect(await pc(session)).toBe(trapSymbol('call2'));
   });
 });
+
+/** Hart 0 counts in t0 forever at `main_loop`; hart 1 counts in t1 at `other_loop`. */
+const TWO_HARTS = assemble(`
+_start:
+  csrr t2, mhartid
+  bnez t2, other
+main_loop:
+  addi t0, t0, 1
+  j main_loop
+other:
+  li t1, 100
+other_loop:
+  addi t1, t1, 1
+  j other_loop
+`, { origin: 0x80000000n });
+
+describe('GdbSession with two harts', () => {
+  const twoHarts = (): GdbSession => new GdbSession(new LiveTarget(new Vmm({ kernel: { name: 'two.bin', bytes: TWO_HARTS.bytes }, harts: 2, memoryMiB: 16, console: () => {} })));
+
+  it('shows harts as threads 1 and 2, and Hg selects whose registers g and p read', async () => {
+    const session = twoHarts();
+    expect(await reply(session, 'qfThreadInfo')).toBe('m1,2');
+    expect(await reply(session, 'T2')).toBe('OK');
+    expect(await reply(session, 'qThreadExtraInfo,2')).toBe(Buffer.from('hart 1').toString('hex'));
+    expect(await reply(session, `Z0,${hex(TWO_HARTS.symbols.get('other_loop')!)},4`)).toBe('OK');
+    expect(await reply(session, 'c')).toBe('T05thread:2;');
+    expect(await reply(session, 'qC')).toBe('QC2');
+    expect(await pc(session)).toBe(TWO_HARTS.symbols.get('other_loop')!);
+    expect(await reply(session, 'p6')).toBe(le64(100n));
+    expect(await reply(session, 'Hg1')).toBe('OK');
+    const hart0Pc = await pc(session);
+    expect([TWO_HARTS.symbols.get('main_loop')!, TWO_HARTS.symbols.get('main_loop')! + 4n]).toContain(hart0Pc);
+  });
+});
