@@ -102,6 +102,25 @@ describe('replay refuses bad input with one line and exit status 2', () => {
     expect(result.status).toBe(2);
   });
 
+  it.each([
+    ['RAM it cannot build', { memoryMib: 1 << 20 }, /^deja: the trace's machine has 1048576 MiB of RAM; dejavm builds 1\.\.4096$/],
+    ['no harts', { harts: 0 }, /^deja: the trace's machine has 0 harts; dejavm builds 1\.\.512$/],
+    ['an unknown backend', { backend: 'jit' }, /^deja: the trace was recorded on backend 'jit', which this dejavm does not have \(.*\); choose one with --backend$/],
+  ])('a header describing a machine with %s', (_, machine, message) => {
+    recordDemo();
+    const reader = TraceReader.open(original);
+    const odd = join(scratch, 'odd-machine.deja');
+    const writer = TraceWriter.create(odd, { ...reader.header, machine: { ...reader.header.machine, ...machine } }, { force: true });
+    for (const event of reader.events()) {
+      if (event.kind === EventKind.END) writer.close(event);
+      else writer.append(event);
+    }
+    reader.close();
+    const result = deja(['replay', odd]);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.status).toBe(2);
+  });
+
   it('a missing image, a newer format version, a corrupted chunk and a file that is not a trace', () => {
     recordDemo();
     const newer = join(scratch, 'newer.deja');
