@@ -231,8 +231,8 @@ export class InterpHart {
           fetchBase = this.fetchBase;
           slots = this.fetchSlots;
           // Look again before the next instruction: the trap observer of an
-          // interrupt just taken may have asked for a stop (a debugger's
-          // breakpoint on the handler, a replay's divergence).
+          // interrupt just taken may have asked for a stop (a replay that
+          // found a divergence pauses the VMM right there, as after exceptions).
           continue;
         }
         if (h.icount >= end) {
