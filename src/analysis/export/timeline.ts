@@ -14,7 +14,8 @@
  * it). After a hart's last trap nothing says when it returned from the
  * handler (a firmware that traps a few times at boot and then runs its
  * payload in S-mode for the rest of the run is typical), so that stretch is
- * drawn in the unknown mode, as is a hart that never trapped.
+ * drawn in the unknown mode, as is a hart that never trapped. Consecutive
+ * stretches in the same mode are reported as one.
  */
 import { EventKind, PRIV_UNKNOWN, type MmioEvent, type TraceEvent, type TrapEvent } from '../../trace/events.js';
 
@@ -37,8 +38,12 @@ export interface TimelineSink {
 }
 
 interface HartState {
-  /** Start of the current stretch. */
+  /** Start of the stretch not yet known to be over (ends where the last closed stretch ended). */
   since: number;
+  /** Where the known part of that stretch ends. */
+  until: number;
+  /** Its mode, or -1 before the first stretch. */
+  mode: number;
   /** Last icount seen. */
   last: number;
   intervalStart: number;
@@ -103,6 +108,7 @@ export class TimelineBuilder {
     for (const [hart, state] of this.harts.entries()) {
       if (state === undefined) continue;
       this.closeStretch(hart, state, PRIV_UNKNOWN, state.last);
+      if (state.mode >= 0) this.sink.privilege(hart, state.mode, state.since, state.until);
       if (state.intervalExits > 0) this.sink.exits(hart, state.intervalStart, state.intervalExits);
     }
     this.sink.finish();
@@ -111,15 +117,21 @@ export class TimelineBuilder {
   private hart(hart: number): HartState {
     let state = this.harts[hart];
     if (state === undefined) {
-      state = { since: 0, last: 0, intervalStart: 0, intervalExits: 0 };
+      state = { since: 0, until: 0, mode: -1, last: 0, intervalStart: 0, intervalExits: 0 };
       this.harts[hart] = state;
     }
     return state;
   }
 
+  /** The hart ran in `mode` up to `end`: extends the open stretch when the mode is the same, else reports it and opens a new one. */
   private closeStretch(hart: number, state: HartState, mode: number, end: number): void {
-    if (end > state.since) this.sink.privilege(hart, mode, state.since, end);
-    if (end > state.since) state.since = end;
+    if (end <= state.until) return;
+    if (mode !== state.mode) {
+      if (state.mode >= 0) this.sink.privilege(hart, state.mode, state.since, state.until);
+      state.mode = mode;
+      state.since = state.until;
+    }
+    state.until = end;
   }
 
   /** Counts an exit in its interval; a finished interval is reported, and an empty gap after it as one zero. */

@@ -38,6 +38,11 @@ describe('TimelineBuilder', () => {
     ]);
   });
 
+  it('consecutive stretches in the same mode are one (a stretch is reported once its mode changes)', () => {
+    const items = timeline([trap(0, 10, 0, 1), trap(0, 20, 0, 1), trap(0, 30, 0, 3), trap(0, 40, 1, 1), end([50])]).filter((item) => item[0] === 'privilege');
+    expect(items).toEqual([['privilege', 0, 0, 0, 30], ['privilege', 0, 1, 30, 40], ['privilege', 0, PRIV_UNKNOWN, 40, 50]]);
+  });
+
   it('a hart with no trap is drawn in the unknown mode up to its last icount, as is the time after a last trap; zero-length stretches are left out', () => {
     const items = timeline([trap(0, 0, 3, 3), io(1, 40), end([20, 60])], 2).filter((item) => item[0] === 'privilege');
     expect(items).toEqual([['privilege', 0, PRIV_UNKNOWN, 0, 20], ['privilege', 1, PRIV_UNKNOWN, 0, 60]]);
@@ -54,7 +59,7 @@ describe('TimelineBuilder', () => {
   it('starts with the track layout, sends every event to its track, and finishes once', () => {
     const items = timeline([{ kind: EventKind.CONSOLE_INPUT, hart: 0, icount: 0, bytes: new Uint8Array(1) }, { kind: EventKind.IRQ, hart: 0, icount: 3, line: 7, level: true }, trap(0, 4, 0, 3), io(0, 5), end([9])]);
     expect(items[0]).toEqual(['start', 1, ['uart0'], 100]);
-    expect(items.map((item) => item[0])).toEqual(['start', 'vmm', 'line', 'privilege', 'trap', 'io', 'vmm', 'privilege', 'exits', 'finish']);
+    expect(items.map((item) => item[0])).toEqual(['start', 'vmm', 'line', 'trap', 'io', 'vmm', 'privilege', 'privilege', 'exits', 'finish']);
     expect(items[1]).toEqual(['vmm', 'console input', 0]);
   });
 });
