@@ -4,7 +4,8 @@ import type { SchedulerState, Vmm } from '../vmm/vmm.js';
 import { restoreHart, saveHart } from './hart-state.js';
 
 const TAG = 'machine';
-const VERSION = 1;
+/** 2: the scheduler state follows the skipped ticks. */
+const VERSION = 2;
 /** Bytes per RAM page in a snapshot. */
 export const PAGE_BYTES = 4096;
 

@@ -168,6 +168,14 @@ describe('decodeSnapshot refuses malformed bytes with an Error', () => {
     expect((error as Error).message).toMatch(message);
   });
 
+  it('a snapshot in the layout before the scheduler state (format version 1) is refused by its version', () => {
+    const versionAt = 1 + 'machine'.length;
+    const schedulerAt = versionAt + 1 + 8 + 8;
+    const previous = Uint8Array.from([...encoded.subarray(0, schedulerAt), ...encoded.subarray(schedulerAt + 4 + 8 + 1)]);
+    previous[versionAt] = 1;
+    expect(() => decodeSnapshot(previous, RAM_PAGES)).toThrow('machine snapshot has format version 1, expected 2');
+  });
+
   it('every cut of the bytes before the page data throws a plain Error', () => {
     const pageDataStart = encoded.length - snapshot.pageData.length;
     for (let length = 0; length < pageDataStart; length++) {
