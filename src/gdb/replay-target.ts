@@ -1,5 +1,7 @@
 import { describeEvent } from '../analysis/event-text.js';
+import { ReplayError } from '../rr/replay-error.js';
 import type { ReplayProgress, ReplaySession } from '../rr/replay-session.js';
+import { TraceError } from '../trace/errors.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { RetiredInstruction, Vmm } from '../vmm/vmm.js';
 import type { DebugTarget, MoveResult } from './target.js';
@@ -28,11 +30,21 @@ export class ReplayTarget implements DebugTarget {
   }
 
   runTo(icount: number, onRetire?: (insn: RetiredInstruction) => void): MoveResult {
-    return this.result(this.session.runTo(Math.min(icount, this.endPosition()), onRetire), icount);
+    return this.guarded(() => this.result(this.session.runTo(Math.min(icount, this.endPosition()), onRetire), icount));
   }
 
   seek(icount: number): MoveResult {
-    return this.result(this.session.seek(Math.min(Math.max(icount, 0), this.endPosition())), icount);
+    return this.guarded(() => this.result(this.session.seek(Math.min(Math.max(icount, 0), this.endPosition())), icount));
+  }
+
+  /** A trace that turns out unreadable further on (a bad chunk or snapshot) stops the replay with its message. */
+  private guarded(move: () => MoveResult): MoveResult {
+    try {
+      return move();
+    } catch (error) {
+      if (!(error instanceof ReplayError || error instanceof TraceError)) throw error;
+      return { kind: 'diverged', message: `the trace cannot be replayed from here: ${error.message}` };
+    }
   }
 
   private result(progress: ReplayProgress, wanted: number): MoveResult {

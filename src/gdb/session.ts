@@ -277,7 +277,7 @@ export class GdbSession {
     this.lastStop = stop;
     if ('hart' in stop) this.thread = stop.hart;
     const reply = this.stopReply(stop);
-    if (stop.kind === 'diverged') return [`O${textToHex(`replay diverged: ${stop.message}\n`)}`, reply];
+    if (stop.kind === 'diverged') return [`O${textToHex(`replay stopped: ${stop.message}\n`)}`, reply];
     return [reply];
   }
 

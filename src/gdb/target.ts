@@ -10,7 +10,7 @@ export type MoveResult =
   | { readonly kind: 'history-end' }
   /** The guest finished (power-off, reset, a hart stuck for good). */
   | { readonly kind: 'exited'; readonly code: number; readonly message: string }
-  /** A replay no longer matches its recording. */
+  /** A replay no longer matches its recording, or its trace cannot be read further. */
   | { readonly kind: 'diverged'; readonly message: string };
 
 /**
