@@ -85,10 +85,11 @@ class Interned {
   /** Names given an iid since the last packet that carried them. */
   readonly fresh: Array<{ iid: number; name: string }> = [];
 
-  /** Interns `name` under `key` in `cache` and returns its new iid. */
-  add(cache: Map<number, number>, key: number, name: string): number {
+  /** Interns `name` under `key` in `cache` (a map, or an array indexed by key) and returns its new iid. */
+  add(cache: Map<number, number> | number[], key: number, name: string): number {
     const iid = this.next++;
-    cache.set(key, iid);
+    if (Array.isArray(cache)) cache[key] = iid;
+    else cache.set(key, iid);
     this.fresh.push({ iid, name });
     return iid;
   }
@@ -114,8 +115,8 @@ export class PerfettoSink implements TimelineSink {
   private readonly trapIids = new Map<number, number>();
   private readonly lineIids = new Map<number, number>();
   private readonly vmmIids = new Map<number, number>();
-  /** Per device, I/O event-name iids by `offset * 2 + (write ? 1 : 0)`. */
-  private ioIids: Array<Map<number, number>> = [];
+  /** Per device, I/O event-name iids indexed by `offset * 2 + (write ? 1 : 0)` (arrays: the hottest lookup). */
+  private readonly ioIids: number[][] = [];
   /** The encoded `type` and `track_uuid` fields of track events: per device (instants), per hart by `hart * 8 + HartEvent`, and the vmm's. */
   private readonly deviceHeads: Uint8Array[] = [];
   private readonly hartHeads: Uint8Array[] = [];
@@ -126,7 +127,6 @@ export class PerfettoSink implements TimelineSink {
 
   start(harts: number, devices: readonly string[], exitInterval: number): void {
     this.multiHart = harts > 1;
-    this.ioIids = devices.map(() => new Map());
     this.track(VMM_TRACK, 'vmm', undefined, false, SEQ_INCREMENTAL_STATE_CLEARED);
     this.track(DEVICES_TRACK, 'devices');
     for (const [index, name] of devices.entries()) this.track(DEVICE_TRACK_BASE + index, name, DEVICES_TRACK);
@@ -181,12 +181,8 @@ export class PerfettoSink implements TimelineSink {
     const head = this.deviceHeads[event.device] ?? (this.deviceHeads[event.device] = eventHead(DEVICE_TRACK_BASE + event.device, EventType.Instant));
     this.event(event.icount, head);
     const key = event.offset * 2 + (write ? 1 : 0);
-    let names = this.ioIids[event.device];
-    if (names === undefined) {
-      names = new Map();
-      this.ioIids[event.device] = names;
-    }
-    const iid = names.get(key) ?? this.eventNames.add(names, key, `${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`);
+    const names = this.ioIids[event.device] ?? (this.ioIids[event.device] = []);
+    const iid = names[key] ?? this.eventNames.add(names, key, `${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`);
     out.uint(Field.EventNameIid, iid);
     annotation(out, ANNOTATION_VALUE, event.value, Field.AnnotationUint);
     if (this.multiHart) annotation(out, ANNOTATION_HART, BigInt(event.hart), Field.AnnotationUint);

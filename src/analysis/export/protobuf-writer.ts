@@ -79,13 +79,13 @@ export class ProtobufWriter {
 
   /** A varint field holding a 64-bit unsigned value. */
   uint64(field: number, value: bigint): void {
-    this.varint(field * 8 + WIRE_VARINT);
     // One conversion tells small values apart: rounding is monotonic, so a result below 2^53 means the value is below it too.
     const approximate = Number(value);
     if (approximate >= 0 && approximate < 2 ** 53) {
-      this.varint(approximate);
+      this.uint(field, approximate);
       return;
     }
+    this.varint(field * 8 + WIRE_VARINT);
     let rest = BigInt.asUintN(64, value);
     while (rest >= 0x80n) {
       this.buffer[this.length++] = Number(rest & 0x7fn) | 0x80;
