@@ -2,7 +2,8 @@
  * Turns a trace's events into timeline items that both exporters draw: per
  * hart, privilege-mode stretches, trap and interrupt-line instants and a
  * counter of VM exits per interval; per device, I/O instants; on a `vmm`
- * track, console input, clock readings, DMA, digests, snapshots and the end.
+ * track, console input, clock readings, DMA, digests, snapshots and the end
+ * (exec events, an imported trace's pc stream, are not drawn).
  * Time is the hart's icount (one instruction is drawn as one nanosecond).
  *
  * Privilege modes: the trace records every trap with the mode before and
@@ -31,7 +32,7 @@ export interface TimelineSink {
   io(event: MmioEvent): void;
   /** `exits` VM exits (I/O and clock events) on `hart` in the interval starting at `start`. */
   exits(hart: number, start: number, exits: number): void;
-  /** Anything else (input, clock, dma, digest, snapshot, end, exec) as a named instant on the vmm track. */
+  /** Anything else (input, clock, dma, digest, snapshot, end) as a named instant on the vmm track. */
   vmm(event: TraceEvent, name: string): void;
   /** Called once after the last item. */
   finish(): void;
@@ -57,7 +58,6 @@ const VMM_NAMES: Partial<Record<EventKind, string>> = {
   [EventKind.DIGEST]: 'digest',
   [EventKind.END]: 'end',
   [EventKind.SNAPSHOT]: 'snapshot',
-  [EventKind.EXEC]: 'exec',
 };
 
 /** Feeds events to a sink, keeping the per-hart state the stretches and counters need. */
@@ -89,6 +89,9 @@ export class TimelineBuilder {
       case EventKind.CLOCK:
         this.countExit(event.hart, state, icount);
         this.sink.vmm(event, VMM_NAMES[event.kind]!);
+        break;
+      case EventKind.EXEC:
+        // The pc stream of an imported trace: one event per instruction, far too many to draw.
         break;
       case EventKind.END:
         for (const [hart, final] of event.icounts.entries()) {

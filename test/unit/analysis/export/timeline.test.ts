@@ -56,8 +56,11 @@ describe('TimelineBuilder', () => {
     expect(timeline(events, 2).filter((item) => item[0] === 'exits')).toEqual(expected);
   });
 
-  it('starts with the track layout, sends every event to its track, and finishes once', () => {
-    const items = timeline([{ kind: EventKind.CONSOLE_INPUT, hart: 0, icount: 0, bytes: new Uint8Array(1) }, { kind: EventKind.IRQ, hart: 0, icount: 3, line: 7, level: true }, trap(0, 4, 0, 3), io(0, 5), end([9])]);
+  it('starts with the track layout, sends every event but exec to its track, and finishes once', () => {
+    const items = timeline([
+      { kind: EventKind.CONSOLE_INPUT, hart: 0, icount: 0, bytes: new Uint8Array(1) }, { kind: EventKind.IRQ, hart: 0, icount: 3, line: 7, level: true },
+      trap(0, 4, 0, 3), io(0, 5), { kind: EventKind.EXEC, hart: 0, icount: 6, pc: 0x1000n }, end([9]),
+    ]);
     expect(items[0]).toEqual(['start', 1, ['uart0'], 100]);
     expect(items.map((item) => item[0])).toEqual(['start', 'vmm', 'line', 'trap', 'io', 'vmm', 'privilege', 'privilege', 'exits', 'finish']);
     expect(items[1]).toEqual(['vmm', 'console input', 0]);
