@@ -22,9 +22,9 @@ export interface RegisterInfo {
 }
 
 /** gdb's number for the pc. */
-export const PC_REGNUM = 32;
+const PC_REGNUM = 32;
 /** gdb's number of the first f register. */
-export const FIRST_FP_REGNUM = 33;
+const FIRST_FP_REGNUM = 33;
 /** gdb's number for CSR 0. */
 export const FIRST_CSR_REGNUM = 65;
 /** gdb's number for the virtual privilege-level register. */

@@ -28,7 +28,7 @@ function featureXml(feature: RegisterFeature): string {
 }
 
 /** The whole `target.xml` document. */
-export const TARGET_XML =
+const TARGET_XML =
   '<?xml version="1.0"?><!DOCTYPE target SYSTEM "gdb-target.dtd"><target version="1.0">' +
   '<architecture>riscv:rv64</architecture>' +
   (['cpu', 'fpu', 'csr', 'virtual'] as const).map(featureXml).join('') +

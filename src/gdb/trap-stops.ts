@@ -10,7 +10,7 @@ import type { DebugTarget } from './target.js';
  * exception unwinds to the debugger in every target; the VMM keeps its slice
  * suspended exactly as when a run limit is reached.
  */
-export class DebuggerStop {}
+class DebuggerStop {}
 
 /** The one stop signal (it carries nothing). */
 export const DEBUGGER_STOP = new DebuggerStop();
