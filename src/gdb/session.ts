@@ -18,6 +18,9 @@ const READ_ONLY = 'E30';
 /** Largest memory read served at once (hex doubles it; leave room for framing). */
 const MAX_READ = (MAX_PACKET_BYTES - 32) / 2;
 
+/** Characters of monitor output per `O` packet (hex doubles them; well under the packet size). */
+const MONITOR_PIECE = 2048;
+
 const WATCH_KINDS: Record<string, WatchKind> = { '2': 'write', '3': 'read', '4': 'access' };
 const WATCH_FIELD: Record<WatchKind, string> = { write: 'watch', read: 'rwatch', access: 'awatch' };
 
@@ -109,7 +112,9 @@ export class GdbSession {
         const command = hexToBytes(rest[0] ?? '');
         if (command === undefined) return [BAD_REQUEST];
         const output = runMonitorCommand(Buffer.from(command).toString('utf8'), this.target, (icount) => this.execution.seek(icount));
-        return [`O${textToHex(output)}`, 'OK'];
+        const pieces: string[] = [];
+        for (let at = 0; at < output.length; at += MONITOR_PIECE) pieces.push(`O${textToHex(output.slice(at, at + MONITOR_PIECE))}`);
+        return [...pieces, 'OK'];
       }
       default: return [''];
     }

@@ -105,6 +105,7 @@ describe.skipIf(!shouldRunWith(GDB))(`gdb-multiarch against deja replay --gdb${s
         'maintenance flush register-cache',
         'printf "pc %#lx\\n", $pc',
         'monitor events 2',
+        'monitor events 40',
         'monitor seek 99999999',
         'monitor seek',
         'disconnect',
@@ -112,6 +113,8 @@ describe.skipIf(!shouldRunWith(GDB))(`gdb-multiarch against deja replay --gdb${s
       expect(first.stderr).toContain('at hart 0 icount 2020');
       expect(tagged(first.stdout, 'pc')).toEqual(['0x80000098']);
       expect(first.stderr).toMatch(/---- here: hart 0 icount 2020\n0:2020 +irq +MTIP raised\n0:2020 +trap +machine timer interrupt/);
+      const long = first.stderr.slice(first.stderr.indexOf('---- here') + 10);
+      expect(long.slice(0, long.indexOf('---- here')).split('\n').filter((line) => /^0:\d+ /.test(line)), 'the 40 events before, in several O packets').toHaveLength(2 + 40);
       expect(first.stderr).toMatch(/seek: the recording ends at hart 0 icount \d+/);
       expect(first.stderr).toContain('usage: monitor seek N');
       const second = await runGdb(server.address, DEMO, ['printf "pc %#lx\\n", $pc', 'monitor icount']);
