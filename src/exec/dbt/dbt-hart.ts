@@ -6,7 +6,7 @@ import { compileRegion, type RegionEnv } from './region.js';
 import type { PageCode, TranslationCache } from './translation-cache.js';
 
 /** Times a block is reached untranslated before a region is built from it (the default of `DbtOptions.hotBlockHits`). */
-export const HOT_BLOCK_HITS = 1000;
+export const HOT_BLOCK_HITS = 20_000;
 /** Instructions one region may hold (V8 optimises large functions late, or never). */
 const MAX_REGION_INSNS = 64;
 /**
@@ -127,7 +127,8 @@ export class DbtHart {
   /**
    * Build a region from `hot` and the blocks of the page reachable from it
    * that already ran (code that never ran would have no type feedback for
-   * V8), up to a size limit; the region is then entered at any of them.
+   * V8), up to a size limit (`hot` always fits); the region is then entered
+   * at any of them.
    */
   private translate(page: PageCode, hot: Block): void {
     const stopwatch = this.stopwatch();
@@ -140,7 +141,7 @@ export class DbtHart {
       const block = queue.shift()!;
       if (seen.has(block.start)) continue;
       seen.add(block.start);
-      if (insns + block.insns.length > MAX_REGION_INSNS) continue;
+      if (block !== hot && insns + block.insns.length > MAX_REGION_INSNS) continue;
       chosen.push(block);
       insns += block.insns.length;
       for (const target of successors(block)) {
