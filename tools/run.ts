@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { LiveTarget } from '../src/gdb/live-target.js';
+import { Dbt } from '../src/exec/dbt/dbt.js';
 import { disassemble } from '../src/isa/disasm.js';
 import { Vmm, type RetiredInstruction } from '../src/vmm/vmm.js';
 import { GDB_OPTION_HELP, serveGdb } from './gdb-server.js';
@@ -30,6 +31,8 @@ export function registerRun(cli: Argv): Argv {
       const { config, maxInstructions } = prepareMachine(args);
       const output = stdoutConsole();
       const vmm = new Vmm({ ...config, console: output.console });
+      const translator = vmm.backend instanceof Dbt ? vmm.backend : undefined;
+      if (translator !== undefined && args.stats) translator.stopwatch = () => performance.now();
       if (args.gdb !== undefined) {
         const target = new LiveTarget(vmm);
         await serveGdb(target, args.gdb, () => target.outcome() !== undefined);
@@ -49,6 +52,10 @@ export function registerRun(cli: Argv): Argv {
       }
       if (args.stats) {
         process.stderr.write(`instructions: ${ended.instructions}\nseconds: ${seconds.toFixed(3)}\nmips: ${(ended.instructions / seconds / 1e6).toFixed(1)}\n`);
+        if (translator !== undefined) {
+          const { translatedInsns, interpretedInsns, regionsCompiled, translationMs } = translator.stats;
+          process.stderr.write(`dbt: ${translatedInsns} instructions translated, ${interpretedInsns} interpreted, ${regionsCompiled} regions, ${(translationMs / 1000).toFixed(3)} s translating\n`);
+        }
       }
       finishRun(ended);
     },
