@@ -15,10 +15,7 @@ import { EventKind, type TraceEvent } from '../trace/events.js';
 import type { TraceReader } from '../trace/reader.js';
 import type { RetiredInstruction } from '../vmm/vmm.js';
 import { diffTraces, endEvent, type Divergence } from './diff.js';
-import type { ControlTransfer } from './locate.js';
-
-/** Control transfers kept for each side's history. */
-const HISTORY = 8;
+import { TransferLog, type ControlTransfer } from './locate-state.js';
 
 /** Where the pc streams part. */
 export interface PcDivergence {
@@ -76,26 +73,6 @@ function stretches(divergences: readonly Divergence[], start: number): Stretch[]
   }
   list.push({ from, until: Infinity, shift });
   return list;
-}
-
-/** Remembers up to HISTORY control transfers of a pc stream. */
-class TransferLog {
-  readonly transfers: ControlTransfer[] = [];
-  private last: { icount: number; pc: bigint; len: number } | undefined;
-
-  /** Notes the instruction at `pc` (icount `icount`), `len` bytes long when known (0: any straight-line step of 2 or 4). */
-  note(icount: number, pc: bigint, len: number): void {
-    const last = this.last;
-    if (last !== undefined) {
-      const step = pc - last.pc;
-      const straight = last.len === 0 ? step === 2n || step === 4n : step === BigInt(last.len);
-      if (!straight) {
-        if (this.transfers.length === HISTORY) this.transfers.shift();
-        this.transfers.push({ icount: last.icount, from: last.pc, to: pc });
-      }
-    }
-    this.last = { icount, pc, len };
-  }
 }
 
 /** What QEMU did at one icount: the pcs it ran there and whether it took a trap there. */

@@ -5,7 +5,8 @@
  */
 import { disassemble } from '../isa/disasm.js';
 import { describeEvent, type EventContext } from './event-text.js';
-import type { ControlTransfer, LocatedSide, LocateResult } from './locate.js';
+import type { LocatedSide, LocateResult } from './locate.js';
+import type { ControlTransfer } from './locate-state.js';
 import type { QemuLocateResult } from './locate-qemu.js';
 
 const hex = (value: bigint): string => `0x${value.toString(16)}`;

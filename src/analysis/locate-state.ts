@@ -1,12 +1,44 @@
 /**
  * Architectural state compared by `deja diff --locate`: one hart's pc,
  * privilege, integer and floating-point registers and CSRs, and the RAM
- * bytes an instruction wrote on either machine.
+ * bytes an instruction wrote on either machine; and the branch history
+ * (control transfers) both locate searches print.
  */
 import type { Hart } from '../cpu/hart.js';
 import { F_REGISTER_NAMES, X_REGISTER_NAMES } from '../isa/registers.js';
 import type { Ram } from '../mem/ram.js';
 import { PAGE_HOLDS_CODE } from '../mem/ram.js';
+
+/** Control transfers a branch history keeps. */
+const HISTORY = 8;
+
+/** A jump or taken branch: the instruction at `from` (at `icount`) went to `to`. */
+export interface ControlTransfer {
+  readonly icount: number;
+  readonly from: bigint;
+  readonly to: bigint;
+}
+
+/** Remembers the last few control transfers of a pc stream. */
+export class TransferLog {
+  /** The transfers kept, oldest first. */
+  readonly transfers: ControlTransfer[] = [];
+  private last: { icount: number; pc: bigint; len: number } | undefined;
+
+  /** Notes the instruction at `pc` (icount `icount`), `len` bytes long when known (0: any straight-line step of 2 or 4). */
+  note(icount: number, pc: bigint, len: number): void {
+    const last = this.last;
+    if (last !== undefined) {
+      const step = pc - last.pc;
+      const straight = last.len === 0 ? step === 2n || step === 4n : step === BigInt(last.len);
+      if (!straight) {
+        if (this.transfers.length === HISTORY) this.transfers.shift();
+        this.transfers.push({ icount: last.icount, from: last.pc, to: pc });
+      }
+    }
+    this.last = { icount, pc, len };
+  }
+}
 
 /** One register (or CSR, or the pc) that differs: its name and both values. */
 export interface RegisterDifference {

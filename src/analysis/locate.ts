@@ -19,20 +19,12 @@ import { EventKind, type TraceEvent } from '../trace/events.js';
 import type { TraceReader } from '../trace/reader.js';
 import { diffTraces } from './diff.js';
 import {
-  firstRamDifference, memoryDifferences, registerDifferences, WriteLog, type MemoryDifference, type RegisterDifference,
+  firstRamDifference, memoryDifferences, registerDifferences, TransferLog, WriteLog, type ControlTransfer, type MemoryDifference,
+  type RegisterDifference,
 } from './locate-state.js';
 
 /** Instructions single-stepped at most in one go; longer stretches are crossed in coarse slices first. */
 export const FINE_STRETCH = 1 << 20;
-/** Control transfers kept for the branch history. */
-const HISTORY = 8;
-
-/** A jump or taken branch: the instruction at `from` (at `icount`) went to `to`. */
-export interface ControlTransfer {
-  readonly icount: number;
-  readonly from: bigint;
-  readonly to: bigint;
-}
 
 /** One machine's side of the located difference. */
 export interface LocatedSide {
@@ -61,13 +53,9 @@ export interface LocateResult {
 /** Reports the instructions a session retires and remembers its control transfers. */
 class StepWatcher {
   last: RetiredInstruction | undefined;
-  readonly history: ControlTransfer[] = [];
+  readonly transfers = new TransferLog();
   readonly onRetire = (insn: RetiredInstruction): void => {
-    const previous = this.last;
-    if (previous !== undefined && BigInt(previous.pc) + BigInt(previous.len) !== BigInt(insn.pc)) {
-      if (this.history.length === HISTORY) this.history.shift();
-      this.history.push({ icount: previous.icount, from: unsigned(previous.pc), to: unsigned(insn.pc) });
-    }
+    this.transfers.note(insn.icount, unsigned(insn.pc), insn.len);
     this.last = insn;
   };
 }
@@ -171,7 +159,7 @@ function stepToDifference(sessionA: ReplaySession, sessionB: ReplaySession, end:
     const memory = memoryDifferences(sessionA.vmm.machine.ram, sessionB.vmm.machine.ram, [...writesA.take(), ...writesB.take()]);
     if (registers.length > 0 || memory.length > 0) {
       const side = (watch: StepWatcher, hart: typeof hartA): LocatedSide => ({
-        instruction: watch.last, nextPc: unsigned(hart.pc), history: [...watch.history],
+        instruction: watch.last, nextPc: unsigned(hart.pc), history: [...watch.transfers.transfers],
       });
       return { icount, registers, memory, a: side(watchA, hartA), b: side(watchB, hartB) };
     }
