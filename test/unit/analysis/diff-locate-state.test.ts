@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Hart } from '../../../src/cpu/hart.js';
-import { firstRamDifference, memoryDifferences, registerDifferences, WriteLog } from '../../../src/analysis/locate-state.js';
+import { firstRamDifference, memoryDifferences, registerDifferences, TransferLog, WriteLog } from '../../../src/analysis/locate-state.js';
 import { Ram } from '../../../src/mem/ram.js';
 
 const RAM_BASE = 0x8000_0000;
@@ -59,5 +59,25 @@ describe('RAM comparison', () => {
     const b = new Ram(RAM_BASE, 2 * 4096);
     if (changed >= 0) b.bytes[changed] = 1;
     expect(firstRamDifference(a, b)).toBe(expected);
+  });
+});
+
+describe('TransferLog', () => {
+  it.each([
+    ['straight-line code of known lengths', [[0, 0x100, 4], [1, 0x104, 2], [2, 0x106, 4]], []],
+    ['a taken branch', [[0, 0x100, 4], [1, 0x104, 4], [2, 0x80, 4]], [{ icount: 1, from: 0x104n, to: 0x80n }]],
+    ['a step of 4 after a 2-byte instruction is a jump', [[0, 0x100, 2], [1, 0x104, 4]], [{ icount: 0, from: 0x100n, to: 0x104n }]],
+    ['unknown lengths accept steps of 2 and 4', [[0, 0x100, 0], [1, 0x102, 0], [2, 0x106, 0], [3, 0x200, 0]], [{ icount: 2, from: 0x106n, to: 0x200n }]],
+  ])('%s', (_name, steps, expected) => {
+    const log = new TransferLog();
+    for (const [icount, pc, len] of steps as number[][]) log.note(icount!, BigInt(pc!), len!);
+    expect(log.transfers).toEqual(expected);
+  });
+
+  it('keeps the last eight transfers', () => {
+    const log = new TransferLog();
+    for (let icount = 0; icount < 20; icount++) log.note(icount, BigInt(icount % 2 === 0 ? 0x100 : 0x200), 4);
+    expect(log.transfers).toHaveLength(8);
+    expect(log.transfers[0]!.icount).toBe(11);
   });
 });
