@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { runAnalysisBenchmark } from './analysis.js';
 import { runBootBenchmark } from './boot.js';
+import { runDbtBenchmark } from './dbt.js';
 import { runGdbBenchmark } from './gdb.js';
 import { formatMacroReport, runMacroBenchmark } from './macro.js';
 import { runMicroBenchmarks } from './micro-runner.js';
@@ -41,6 +42,9 @@ if (!values['micro-only']) {
   const recording = await runRecordBenchmark(Math.min(3, Number(values.reps)), print);
   print(`\n${recording}`);
   if (recording.includes('PROBLEM')) process.exitCode = 1;
+  const translator = await runDbtBenchmark(Math.min(3, Number(values.reps)), print);
+  print(`\n${translator}`);
+  if (translator.includes('PROBLEM')) process.exitCode = 1;
   const locating = await runLocateBenchmark(print);
   print(`\n${locating}`);
   if (locating.includes('PROBLEM')) process.exitCode = 1;
