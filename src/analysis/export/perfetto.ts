@@ -122,22 +122,20 @@ export class PerfettoSink implements TimelineSink {
   private readonly hartHeads: Uint8Array[] = [];
   private readonly vmmHead = eventHead(VMM_TRACK, EventType.Instant);
   private multiHart = false;
+  private exitInterval = 0;
+  /** Harts and devices whose tracks are declared (events may name ones the header does not list). */
+  private readonly declaredHarts = new Set<number>();
+  private readonly declaredDevices = new Set<number>();
 
   constructor(private readonly write: (bytes: Uint8Array) => void, private readonly flushBytes = 1 << 20) {}
 
   start(harts: number, devices: readonly string[], exitInterval: number): void {
     this.multiHart = harts > 1;
+    this.exitInterval = exitInterval;
     this.track(VMM_TRACK, 'vmm', undefined, false, SEQ_INCREMENTAL_STATE_CLEARED);
     this.track(DEVICES_TRACK, 'devices');
-    for (const [index, name] of devices.entries()) this.track(DEVICE_TRACK_BASE + index, name, DEVICES_TRACK);
-    for (let hart = 0; hart < harts; hart++) {
-      const parent = hartParentTrack(hart);
-      this.track(parent, `hart ${hart}`);
-      this.track(privilegeTrack(hart), 'privilege', parent);
-      this.track(trapTrack(hart), 'traps', parent);
-      this.track(lineTrack(hart), 'interrupt lines', parent);
-      this.track(exitTrack(hart), `exits per ${exitInterval} instructions`, parent, true);
-    }
+    for (const [index, name] of devices.entries()) this.declareDevice(index, name);
+    for (let hart = 0; hart < harts; hart++) this.declareHart(hart);
     const annotationIids = new Map<number, number>();
     for (const [key, name] of ANNOTATION_NAMES.entries()) if (key > 0) this.annotationNames.add(annotationIids, key, name);
   }
@@ -178,7 +176,11 @@ export class PerfettoSink implements TimelineSink {
   io(event: MmioEvent): void {
     const out = this.out;
     const write = event.kind === EventKind.MMIO_WRITE;
-    const head = this.deviceHeads[event.device] ?? (this.deviceHeads[event.device] = eventHead(DEVICE_TRACK_BASE + event.device, EventType.Instant));
+    let head = this.deviceHeads[event.device];
+    if (head === undefined) {
+      if (!this.declaredDevices.has(event.device)) this.declareDevice(event.device, `device ${event.device}`);
+      head = this.deviceHeads[event.device] = eventHead(DEVICE_TRACK_BASE + event.device, EventType.Instant);
+    }
     this.event(event.icount, head);
     const key = event.offset * 2 + (write ? 1 : 0);
     const names = this.ioIids[event.device] ?? (this.ioIids[event.device] = []);
@@ -221,7 +223,27 @@ export class PerfettoSink implements TimelineSink {
   /** The cached head of hart `hart`'s `which` events (on `track`, of `type`). */
   private hartHead(hart: number, which: HartEvent, track: number, type: EventType): Uint8Array {
     const slot = hart * 8 + which;
-    return this.hartHeads[slot] ?? (this.hartHeads[slot] = eventHead(track, type));
+    const head = this.hartHeads[slot];
+    if (head !== undefined) return head;
+    if (!this.declaredHarts.has(hart)) this.declareHart(hart);
+    return (this.hartHeads[slot] = eventHead(track, type));
+  }
+
+  /** Declares hart `hart`'s track group (call only between packets). */
+  private declareHart(hart: number): void {
+    this.declaredHarts.add(hart);
+    const parent = hartParentTrack(hart);
+    this.track(parent, `hart ${hart}`);
+    this.track(privilegeTrack(hart), 'privilege', parent);
+    this.track(trapTrack(hart), 'traps', parent);
+    this.track(lineTrack(hart), 'interrupt lines', parent);
+    this.track(exitTrack(hart), `exits per ${this.exitInterval} instructions`, parent, true);
+  }
+
+  /** Declares device `device`'s track (call only between packets). */
+  private declareDevice(device: number, name: string): void {
+    this.declaredDevices.add(device);
+    this.track(DEVICE_TRACK_BASE + device, name, DEVICES_TRACK);
   }
 
   /** Closes the track event, adds the names first used in it, closes the packet; hands full buffers to `write`. */
