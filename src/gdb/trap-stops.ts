@@ -1,3 +1,4 @@
+import type { Hart } from '../cpu/hart.js';
 import type { Vmm } from '../vmm/vmm.js';
 import type { StopPoints } from './stop-points.js';
 import type { DebugTarget } from './target.js';
@@ -27,8 +28,6 @@ export const DEBUGGER_STOP = new DebuggerStop();
  * the handler with the icount unchanged.
  */
 export class TrapStops {
-  private hooked: Vmm | undefined;
-  private armed = false;
   private stopped = false;
 
   constructor(private readonly target: DebugTarget, private readonly points: StopPoints) {}
@@ -39,32 +38,46 @@ export class TrapStops {
    * breakpoint, at the same position).
    */
   during(move: () => void): boolean {
-    this.hook();
-    this.armed = true;
+    const hook = hookFor(this.target.vmm);
+    hook.armed = this;
     this.stopped = false;
     try {
       move();
     } finally {
-      this.armed = false;
+      hook.armed = undefined;
     }
     return this.stopped;
   }
 
-  /** Chain the observer into the trap reports of the machine now in the target (a replay's seek may build a new one). */
-  private hook(): void {
-    const vmm = this.target.vmm;
-    if (this.hooked === vmm) return;
-    this.hooked = vmm;
-    for (const hart of vmm.machine.harts) {
-      const core = vmm.backend.forHart(hart);
-      const inner = core.onTrap;
-      core.onTrap = (info) => {
-        inner?.(info);
-        if (this.armed && this.points.hasBreakpointAt(hart.pc)) {
-          this.stopped = true;
-          throw DEBUGGER_STOP;
-        }
-      };
-    }
+  /** Told by the machine's trap hook, during a move, that `hart` just took a trap: stop there if its handler holds a breakpoint. */
+  trapTaken(hart: Hart): void {
+    if (!this.points.hasBreakpointAt(hart.pc)) return;
+    this.stopped = true;
+    throw DEBUGGER_STOP;
   }
+}
+
+/** The observer chained into one machine's trap reports, and the trap stops it serves while a move runs. */
+interface TrapHook {
+  armed: TrapStops | undefined;
+}
+
+/** One hook per machine, whatever the number of debugger sessions it sees (each connection has its own). */
+const HOOKS = new WeakMap<Vmm, TrapHook>();
+
+/** The hook of `vmm`, chained after its trap observers (the recorder's: a replay still compares the event) on first use. */
+function hookFor(vmm: Vmm): TrapHook {
+  const existing = HOOKS.get(vmm);
+  if (existing !== undefined) return existing;
+  const hook: TrapHook = { armed: undefined };
+  for (const hart of vmm.machine.harts) {
+    const core = vmm.backend.forHart(hart);
+    const inner = core.onTrap;
+    core.onTrap = (info) => {
+      inner?.(info);
+      hook.armed?.trapTaken(hart);
+    };
+  }
+  HOOKS.set(vmm, hook);
+  return hook;
 }
