@@ -61,11 +61,14 @@ describe.skipIf(!qemuPresent)('dejavm against QEMU', () => {
     for (const line of result.stdout.split('\n').filter((text) => text.startsWith('! '))) expect(line).toMatch(/timer interrupt|no more events/);
   }, 120_000);
 
-  it.skipIf(!existsSync(FW_JUMP) || !existsSync(UBOOT_SMODE))('OpenSBI + U-Boot: the same traps at the same icounts as far as QEMU got', () => {
+  it.skipIf(!existsSync(FW_JUMP) || !existsSync(UBOOT_SMODE))('OpenSBI + U-Boot: the same traps at the same icounts and the same pc at every instruction, as far as QEMU got', () => {
     const result = compare('u-boot', { bios: FW_JUMP, kernel: UBOOT_SMODE }, 12, 30_000_000);
     expect(result.stdout).toMatch(/^equivalent: \d+ events match \(trap 6\)\ncompared: trap; up to icount \d+, where A stops there \(log-end\)\n$/);
     expect(Number(/up to icount (\d+)/.exec(result.stdout)![1])).toBeGreaterThan(2_755_356);
     expect(result.status).toBe(0);
+    const located = deja('diff', '--locate', result.qemu, result.ours);
+    expect(located.stdout).toMatch(/^the event streams are equivalent\ncompared the pcs of \d+ instructions from icount 0\nno pc differs/);
+    expect(located.status).toBe(0);
   }, 240_000);
 
   it.skipIf(!existsSync(FW_JUMP) || !existsSync(LINUX_IMAGE) || !existsSync(LINUX_INITRD))(
