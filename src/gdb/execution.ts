@@ -199,6 +199,7 @@ export class Execution {
   async continueBackward(): Promise<StopReason> {
     const seek = this.requireSeek();
     this.interruptRequested = false;
+    if (this.points.empty) return moveStop(seek(0)) ?? { kind: 'history-begin' };
     // After a trap, the state before it (same position) is still in the past.
     let end = this.target.position();
     let endIncluded = this.afterTrap;
