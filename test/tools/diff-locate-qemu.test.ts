@@ -5,10 +5,10 @@
  * with one pc changed, and must be found equal, then parted exactly there.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EventKind, PRIV_UNKNOWN, type TraceEvent } from '../../src/trace/events.js';
 import { TraceReader } from '../../src/trace/reader.js';
 import { TraceWriter } from '../../src/trace/writer.js';
@@ -18,6 +18,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const DEJA = join(ROOT, 'bin', 'deja.js');
 const DEMO = join(ROOT, 'test', 'guests', 'bin', 'demo.elf');
 const scratch = mkdtempSync(join(tmpdir(), 'deja-locate-qemu-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function deja(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 60_000 });

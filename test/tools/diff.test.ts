@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isPerturbable } from '../../src/exec/perturb.js';
 import { toExecInsn } from '../../src/exec/interp/code-cache.js';
 import { Vmm } from '../../src/vmm/vmm.js';
@@ -29,6 +29,7 @@ function perturbedInstruction(elf: string, from: number): { icount: number; pc: 
 
 describe('deja diff', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'deja-diff-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const interp = join(scratch, 'interp.deja');
   const dbt = join(scratch, 'dbt.deja');
   const perturbed = join(scratch, 'perturbed.deja');
@@ -110,6 +111,7 @@ describe('deja diff', () => {
 
 describe('deja import qemu', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'deja-import-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const exec = (pc: number): string => `Trace 0: 0x7f0000001000 [0000000000000000/${pc.toString(16).padStart(16, '0')}/00209003/ff000201] `;
 
   it('turns a log into a trace of its pc stream and traps, hashing the images given', () => {

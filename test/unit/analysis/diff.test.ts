@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { diffTraces, imageMismatch, type DiffOptions } from '../../../src/analysis/diff.js';
 import { diffReport } from '../../../src/analysis/diff-report.js';
 import { EventKind, PRIV_UNKNOWN, type EndEvent, type TraceEvent } from '../../../src/trace/events.js';
@@ -11,6 +11,7 @@ import { TraceWriter } from '../../../src/trace/writer.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'deja-diff-unit-'));
 let traceNumber = 0;
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function header(backend = 'interp', kernelHash = 0, digestInterval = 0): TraceHeader {
   return {

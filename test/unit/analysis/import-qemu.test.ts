@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,12 +69,14 @@ describe('QemuLogParser', () => {
 
 describe('readQemuLog', () => {
   it('reads a file line by line and leaves out a last line QEMU did not finish', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'deja-import-')), 'qemu.log');
+    const dir = mkdtempSync(join(tmpdir(), 'deja-import-'));
+    const path = join(dir, 'qemu.log');
     writeFileSync(path, `${[exec(0x100), exec(0x104), exec(0x108)].join('\n')}\nTrace 0: 0x7f00`);
     const pcs: bigint[] = [];
     const end = readQemuLog(path, (event) => { if (event.kind === EventKind.EXEC) pcs.push(event.pc); });
     expect(pcs).toEqual([0x100n, 0x104n]);
     expect(end).toMatchObject({ kind: EventKind.END, reason: 'log-end', icounts: [2] });
+    rmSync(dir, { recursive: true });
   });
 });
 
