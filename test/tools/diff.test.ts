@@ -28,7 +28,7 @@ function perturbedInstruction(elf: string, from: number): { icount: number; pc: 
 }
 
 describe('deja diff', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'deja-diff-'));
+  const scratch = mkdtempSync(join(tmpdir(), 'deja-tools-diff-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const interp = join(scratch, 'interp.deja');
   const dbt = join(scratch, 'dbt.deja');
