@@ -41,7 +41,7 @@ export class AsciiWriter {
     this.reserve(bytes.length);
     const buffer = this.buffer;
     let length = this.length;
-    if (bytes.length <= 32) {
+    if (bytes.length <= 128) {
       for (let index = 0; index < bytes.length; index++) buffer[length++] = bytes[index]!;
     } else {
       buffer.set(bytes, length);

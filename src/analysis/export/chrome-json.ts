@@ -24,18 +24,14 @@ const THREADS_PER_HART = 3;
 /** Upper bound of the numbers and fixed text of one event, besides its cached prefix. */
 const EVENT_RESERVE = 160;
 
-const SEPARATOR = encodeText(',\n');
+// Each event is its cached constant part (separator, name, category, phase,
+// pid, tid and the constant arguments), then the variable parts, with "ts" last.
 const DUR = encodeText(',"dur":');
 const CLOSE = encodeText('}');
-const TRAP_EPC = encodeText(',"args":{"epc":"');
-/** Between the epc and the tval (written only when it is not zero). */
-const TRAP_TVAL = encodeText('","tval":"');
-const QUOTE_CLOSE2 = encodeText('"}}');
-const IO_VALUE = encodeText(',"args":{"value":"');
-const IO_SIZE = encodeText('","size":');
-const IO_HART = encodeText(',"hart":');
-const CLOSE2 = encodeText('}}');
-const COUNTER_ARGS = encodeText(',"args":{"exits":');
+const TVAL = encodeText('","tval":"');
+const HART = encodeText('","hart":');
+const QUOTE_TS = encodeText('"},"ts":');
+const TS = encodeText('},"ts":');
 
 /** A timeline sink writing Trace Event Format JSON; `write` receives the bytes in order, each a view valid only during the call. */
 export class ChromeJsonSink implements TimelineSink {
@@ -46,32 +42,35 @@ export class ChromeJsonSink implements TimelineSink {
   private readonly linePrefixes = new Map<number, Uint8Array>();
   private readonly vmmPrefixes = new Map<number, Uint8Array>();
   private readonly counterPrefixes: Uint8Array[] = [];
-  /** Per device, by `offset * 2 + (write ? 1 : 0)`. */
+  /** Per device, by `(offset * 2 + (write ? 1 : 0)) * 16 + size`. */
   private readonly ioPrefixes: Array<Map<number, Uint8Array>> = [];
   private multiHart = false;
-  private first = true;
+  private exitInterval = 0;
 
   constructor(private readonly write: (bytes: Uint8Array) => void, private readonly flushBytes = 1 << 20) {}
 
   start(harts: number, devices: readonly string[], exitInterval: number): void {
-    this.out.bytes(encodeText('{"otherData":{"timebase":"one instruction per microsecond"},"traceEvents":[\n'));
-    this.metadata(HARTS_PID, undefined, 'process_name', 'harts');
-    this.metadata(DEVICES_PID, undefined, 'process_name', 'devices');
-    this.metadata(VMM_PID, undefined, 'process_name', 'vmm');
-    this.metadata(VMM_PID, 0, 'thread_name', 'vmm');
-    for (const [index, name] of devices.entries()) this.metadata(DEVICES_PID, index, 'thread_name', name);
+    this.multiHart = harts > 1;
+    this.exitInterval = exitInterval;
+    const metadata = [
+      metadataEvent(HARTS_PID, undefined, 'process_name', 'harts'),
+      metadataEvent(DEVICES_PID, undefined, 'process_name', 'devices'),
+      metadataEvent(VMM_PID, undefined, 'process_name', 'vmm'),
+      metadataEvent(VMM_PID, 0, 'thread_name', 'vmm'),
+      ...devices.map((name, index) => metadataEvent(DEVICES_PID, index, 'thread_name', name)),
+    ];
     for (let hart = 0; hart < harts; hart++) {
       for (const [offset, what] of ['privilege', 'traps', 'interrupt lines'].entries()) {
-        this.metadata(HARTS_PID, hart * THREADS_PER_HART + offset, 'thread_name', `hart ${hart} ${what}`);
+        metadata.push(metadataEvent(HARTS_PID, hart * THREADS_PER_HART + offset, 'thread_name', `hart ${hart} ${what}`));
       }
-      this.counterPrefixes[hart] = encodeText(`{"name":${JSON.stringify(`hart ${hart} exits per ${exitInterval} instructions`)},"ph":"C","pid":${HARTS_PID},"ts":`);
     }
-    this.multiHart = harts > 1;
+    // Every later event starts with its separator: the metadata is never empty.
+    this.out.bytes(encodeText(`{"otherData":{"timebase":"one instruction per microsecond"},"traceEvents":[\n${metadata.join(',\n')}`));
   }
 
   privilege(hart: number, mode: number, start: number, end: number): void {
     const key = hart * 16 + mode;
-    const out = this.begin(this.modePrefixes.get(key) ?? cache(this.modePrefixes, key, instantPrefix(privilegeName(mode), 'privilege', 'X', HARTS_PID, hart * THREADS_PER_HART)));
+    const out = this.begin(this.modePrefixes.get(key) ?? cache(this.modePrefixes, key, eventPrefix(privilegeName(mode), 'privilege', 'X', HARTS_PID, hart * THREADS_PER_HART, ',"ts":')));
     out.decimal(start);
     out.bytes(DUR);
     out.decimal(end - start);
@@ -83,55 +82,63 @@ export class ChromeJsonSink implements TimelineSink {
     let prefix = this.trapPrefixes.get(key);
     if (prefix === undefined) {
       const cause = event.interrupt ? interruptName(event.cause) : exceptionName(event.cause);
-      prefix = cache(this.trapPrefixes, key, instantPrefix(`${cause} ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)}`, 'trap', 'i', HARTS_PID, event.hart * THREADS_PER_HART + 1));
+      const name = `${cause} ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)}`;
+      prefix = cache(this.trapPrefixes, key, eventPrefix(name, 'trap', 'i', HARTS_PID, event.hart * THREADS_PER_HART + 1, ',"args":{"epc":"'));
     }
     const out = this.begin(prefix);
-    out.decimal(event.icount);
-    out.bytes(TRAP_EPC);
     out.hex(event.epc);
     if (event.tval !== 0n) {
-      out.bytes(TRAP_TVAL);
+      out.bytes(TVAL);
       out.hex(event.tval);
     }
-    this.end(QUOTE_CLOSE2);
+    out.bytes(QUOTE_TS);
+    out.decimal(event.icount);
+    this.end(CLOSE);
   }
 
   interruptLine(hart: number, icount: number, line: number, level: boolean): void {
     const key = (line * 2 + (level ? 1 : 0)) * 4096 + hart;
     const out = this.begin(this.linePrefixes.get(key)
-      ?? cache(this.linePrefixes, key, instantPrefix(`${interruptLineName(line)} ${level ? 'raised' : 'lowered'}`, 'irq', 'i', HARTS_PID, hart * THREADS_PER_HART + 2)));
+      ?? cache(this.linePrefixes, key, eventPrefix(`${interruptLineName(line)} ${level ? 'raised' : 'lowered'}`, 'irq', 'i', HARTS_PID, hart * THREADS_PER_HART + 2, ',"ts":')));
     out.decimal(icount);
     this.end(CLOSE);
   }
 
   io(event: MmioEvent): void {
     const write = event.kind === EventKind.MMIO_WRITE;
-    const key = event.offset * 2 + (write ? 1 : 0);
+    const key = (event.offset * 2 + (write ? 1 : 0)) * 16 + event.size;
     const prefixes = this.ioPrefixes[event.device] ?? (this.ioPrefixes[event.device] = new Map());
-    const out = this.begin(prefixes.get(key) ?? cache(prefixes, key, instantPrefix(`${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`, 'io', 'i', DEVICES_PID, event.device)));
-    out.decimal(event.icount);
-    out.bytes(IO_VALUE);
-    out.hex(event.value);
-    out.bytes(IO_SIZE);
-    out.decimal(event.size);
-    if (this.multiHart) {
-      out.bytes(IO_HART);
-      out.decimal(event.hart);
+    let prefix = prefixes.get(key);
+    if (prefix === undefined) {
+      const name = `${write ? 'write' : 'read'} +0x${event.offset.toString(16)}`;
+      prefix = cache(prefixes, key, eventPrefix(name, 'io', 'i', DEVICES_PID, event.device, `,"args":{"size":${event.size},"value":"`));
     }
-    this.end(CLOSE2);
+    const out = this.begin(prefix);
+    out.hex(event.value);
+    if (this.multiHart) {
+      out.bytes(HART);
+      out.decimal(event.hart);
+      out.bytes(TS);
+    } else {
+      out.bytes(QUOTE_TS);
+    }
+    out.decimal(event.icount);
+    this.end(CLOSE);
   }
 
   exits(hart: number, start: number, exits: number): void {
-    const out = this.begin(this.counterPrefixes[hart] ?? (this.counterPrefixes[hart] = encodeText(`{"name":"hart ${hart} exits","ph":"C","pid":${HARTS_PID},"ts":`)));
-    out.decimal(start);
-    out.bytes(COUNTER_ARGS);
+    const prefix = this.counterPrefixes[hart]
+      ?? (this.counterPrefixes[hart] = encodeText(`,\n{"name":${JSON.stringify(`hart ${hart} exits per ${this.exitInterval} instructions`)},"ph":"C","pid":${HARTS_PID},"args":{"exits":`));
+    const out = this.begin(prefix);
     out.decimal(exits);
-    this.end(CLOSE2);
+    out.bytes(TS);
+    out.decimal(start);
+    this.end(CLOSE);
   }
 
   vmm(event: TraceEvent, name: string): void {
-    const out = this.begin(this.vmmPrefixes.get(event.kind)
-      ?? cache(this.vmmPrefixes, event.kind, instantPrefix(event.kind === EventKind.END ? `end: ${event.reason} (exit status ${event.exitCode})` : name, 'vmm', 'i', VMM_PID, 0)));
+    const label = event.kind === EventKind.END ? `end: ${event.reason} (exit status ${event.exitCode})` : name;
+    const out = this.begin(this.vmmPrefixes.get(event.kind) ?? cache(this.vmmPrefixes, event.kind, eventPrefix(label, 'vmm', 'i', VMM_PID, 0, ',"ts":')));
     out.decimal(event.icount);
     this.end(CLOSE);
   }
@@ -141,19 +148,11 @@ export class ChromeJsonSink implements TimelineSink {
     this.out.drain(this.write);
   }
 
-  private metadata(pid: number, tid: number | undefined, what: 'process_name' | 'thread_name', name: string): void {
-    if (!this.first) this.out.bytes(SEPARATOR);
-    this.first = false;
-    this.out.bytes(encodeText(`{"name":"${what}","ph":"M","pid":${pid}${tid === undefined ? '' : `,"tid":${tid}`},"args":{"name":${JSON.stringify(name)}}}`));
-  }
-
-  /** Starts an event: the separator and its constant prefix. */
-  private begin(bytes: Uint8Array): AsciiWriter {
+  /** Starts an event with its constant prefix (separator included). */
+  private begin(prefix: Uint8Array): AsciiWriter {
     const out = this.out;
-    out.reserve(bytes.length + EVENT_RESERVE);
-    if (!this.first) out.bytes(SEPARATOR);
-    this.first = false;
-    out.bytes(bytes);
+    out.reserve(prefix.length + EVENT_RESERVE);
+    out.bytes(prefix);
     return out;
   }
 
@@ -169,8 +168,13 @@ function cache(prefixes: Map<number, Uint8Array>, key: number, prefix: Uint8Arra
   return prefix;
 }
 
-/** The constant start of an event up to its `"ts":` value. */
-function instantPrefix(name: string, category: string, phase: 'i' | 'X', pid: number, tid: number): Uint8Array {
+/** The constant start of an event: separator, name, category, phase, pid, tid, then `rest` (the constant arguments or `,"ts":`). */
+function eventPrefix(name: string, category: string, phase: 'i' | 'X', pid: number, tid: number, rest: string): Uint8Array {
   // Instants default to thread scope ("s":"t"), which is what they are.
-  return encodeText(`{"name":${JSON.stringify(name)},"cat":"${category}","ph":"${phase}","pid":${pid},"tid":${tid},"ts":`);
+  return encodeText(`,\n{"name":${JSON.stringify(name)},"cat":"${category}","ph":"${phase}","pid":${pid},"tid":${tid}${rest}`);
+}
+
+/** A metadata event naming a process or thread. */
+function metadataEvent(pid: number, tid: number | undefined, what: 'process_name' | 'thread_name', name: string): string {
+  return `{"name":"${what}","ph":"M","pid":${pid}${tid === undefined ? '' : `,"tid":${tid}`},"args":{"name":${JSON.stringify(name)}}}`;
 }
