@@ -16,7 +16,7 @@ interface DumpArgs {
   kind?: string;
 }
 
-const KINDS = ['trap', 'irq', 'io', 'dma', 'input', 'clock', 'digest', 'end'];
+const KINDS = ['trap', 'irq', 'io', 'dma', 'input', 'clock', 'digest', 'snapshot', 'exec', 'end'];
 const RAM_BASE = 0x80000000n;
 const KERNEL_AFTER_FIRMWARE = 0x80200000n;
 

@@ -118,5 +118,8 @@ describe('deja demo', () => {
     expect(result.stdout).toMatch(/^final state digest: [0-9a-f]{64}$/m);
     const path = /^see every event: deja dump (.*)$/m.exec(result.stdout)![1]!;
     expect(deja('dump', path, '--kind', 'trap').stdout.trim().split('\n')).toHaveLength(12);
+    expect(deja('dump', path, '--kind', 'snapshot').stdout.trim().split('\n')).toEqual([
+      '0:1000         snapshot #0', '0:2000         snapshot #1', '0:3000         snapshot #2', '0:4000         snapshot #3',
+    ]);
   });
 });
