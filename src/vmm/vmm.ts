@@ -264,14 +264,28 @@ export class Vmm {
 
   private stepTraced(hart: Hart, budget: number, onRetire: (insn: RetiredInstruction) => void): ExitReason {
     const core: InterpHart = this.backend.forHart(hart);
+    const observer = core.onTrap;
+    // A step that takes a trap retires an instruction of the handler, not the
+    // one that trapped: note where the last trap of the step went.
+    let trapped: { pc: bigint; insn: ReturnType<InterpHart['peekInstruction']> } | undefined;
+    core.onTrap = (info) => {
+      observer?.(info);
+      trapped = { pc: hart.getPc(), insn: core.peekInstruction() };
+    };
     let exit = ExitReason.BUDGET;
-    for (let i = 0; i < budget && !hart.waiting && this.finish === undefined; i++) {
-      const before = hart.icount;
-      const pc = hart.getPc();
-      const insn = core.peekInstruction();
-      exit = this.backend.run(hart, 1);
-      if (hart.icount > before && insn !== null) onRetire({ hart: hart.hartId, icount: before, pc, raw: insn.raw, len: insn.len });
-      if (exit === ExitReason.STOP || exit === ExitReason.TRAP_LOOP) break;
+    try {
+      for (let i = 0; i < budget && !hart.waiting && this.finish === undefined; i++) {
+        const before = hart.icount;
+        let pc = hart.getPc();
+        let insn = core.peekInstruction();
+        trapped = undefined;
+        exit = this.backend.run(hart, 1);
+        if (trapped !== undefined) ({ pc, insn } = trapped);
+        if (hart.icount > before && insn !== null) onRetire({ hart: hart.hartId, icount: before, pc, raw: insn.raw, len: insn.len });
+        if (exit === ExitReason.STOP || exit === ExitReason.TRAP_LOOP) break;
+      }
+    } finally {
+      core.onTrap = observer;
     }
     return exit;
   }

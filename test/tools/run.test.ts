@@ -28,6 +28,15 @@ describe('deja run', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('--trace-insns after a trap shows the instruction that retired: the handler\'s first, not the ECALL that trapped', () => {
+    const result = deja('run', '--kernel', join(GUESTS, 'htif-trap.elf'), '--trace-insns', '--max-insns', '25');
+    expect(result.stderr.split('\n').slice(22, 25)).toEqual([
+      '0 22 0x00000000800010dc 00890913 add s2,s2,8',
+      '0 23 0x0000000080001144 342022f3 csrr t0,mcause',
+      '0 24 0x0000000080001148 00928463 beq t0,s1,0x80001150',
+    ]);
+  });
+
   it('--trace-insns prints hart, icount, pc, bits and disassembly for each retired instruction', () => {
     const result = deja('run', '--kernel', join(GUESTS, 'hello.elf'), '--trace-insns', '--max-insns', '3');
     expect(result.status).toBe(124);
