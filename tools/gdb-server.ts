@@ -20,6 +20,22 @@ export function parseGdbAddress(text: string): { host: string; port: number } {
 }
 
 /**
+ * For a replay under the debugger: whether a console byte the guest writes
+ * now is new, i.e. written at a hart-0 `position()` past every byte shown
+ * so far. Seeks replay stretches already shown; their output is not shown
+ * twice. (One instruction writes at most one byte.)
+ */
+export function firstTimeOutput(position: () => number): () => boolean {
+  let shownUpTo = -1;
+  return () => {
+    const at = position();
+    if (at <= shownUpTo) return false;
+    shownUpTo = at;
+    return true;
+  };
+}
+
+/**
  * Serve `target` to debuggers at `address` until a debugger disconnects
  * while `finished()` is true (a live guest that has exited); otherwise the
  * server waits for the next debugger. Prints where it listens on stderr.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BACKEND_NAMES } from '../../src/exec/backends.js';
-import { guestImage, REPO_ROOT } from '../guests/guests.js';
+import { DEMO_OUTPUT, guestImage, REPO_ROOT } from '../guests/guests.js';
 import { shouldRunWith, skipNote } from '../guests/host-tools.js';
 import { GDB, printedValues, runGdb, startDejaServer, type DejaServer } from './debug-session.js';
 
@@ -93,6 +93,7 @@ describe.skipIf(!shouldRunWith(GDB))(`gdb-multiarch against deja replay --gdb${s
         expect(gdb.stdout).toMatch(/Hardware watchpoint 1[^\n]*\n\nOld value = \d+\nNew value = \d+/);
         expect(tagged(gdb.stdout, 'writer')).toEqual(['0x80000120']);
         expect(gdb.stdout).toMatch(/<trap_handler\+4>:\s+sd\s+ra,0\(sp\)/);
+        expect(server.stdout(), 'the console shows each byte once, though the reverse scan replays it again').toBe(DEMO_OUTPUT);
       });
     });
   });
