@@ -7,7 +7,7 @@ import { disassemble } from '../src/isa/disasm.js';
 import { machineDigest } from '../src/rr/digest.js';
 import { ReplaySession, type ReplayOptions } from '../src/rr/replay-session.js';
 import { UsageError } from './errors.js';
-import { GDB_OPTION_HELP, serveGdb } from './gdb-server.js';
+import { firstTimeOutput, GDB_OPTION_HELP, serveGdb } from './gdb-server.js';
 import { stdoutConsole } from './machine-args.js';
 import { progress } from './progress.js';
 
@@ -66,9 +66,14 @@ export function registerReplay(cli: Argv): Argv {
         images: { kernel: args.kernel, bios: args.bios, initrd: args.initrd },
         backend: args.backend as BackendName | undefined,
         mode: args.feed ? 'feed' : 'verify',
-        console: (byte) => { if (printing) output.console(byte); },
+        console: (byte) => {
+          if (!printing || (args.gdb !== undefined && !isNewOutput())) return;
+          output.console(byte);
+          if (args.gdb !== undefined) output.flush();
+        },
       };
       const session = ReplaySession.open(args.trace, options);
+      const isNewOutput = firstTimeOutput(() => session.icount());
       try {
         const end = session.endIcount();
         for (const [flag, value] of [['--from', from], ['--to', to], ['--at', at]] as const) {
