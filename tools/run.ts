@@ -30,7 +30,8 @@ export function registerRun(cli: Argv): Argv {
     async (args) => {
       const { config, maxInstructions } = prepareMachine(args);
       const output = stdoutConsole();
-      const vmm = new Vmm({ ...config, console: output.console });
+      // Under a debugger the guest stops anywhere: show its output at once.
+      const vmm = new Vmm({ ...config, console: args.gdb === undefined ? output.console : (byte) => { output.console(byte); output.flush(); } });
       const translator = vmm.backend instanceof Dbt ? vmm.backend : undefined;
       if (translator !== undefined && args.stats) translator.stopwatch = () => performance.now();
       if (args.gdb !== undefined) {
