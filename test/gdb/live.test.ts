@@ -51,6 +51,28 @@ describe.skipIf(!shouldRunWith(GDB))(`gdb-multiarch against deja run --gdb${skip
     }
   });
 
+  it('shows harts as threads: a breakpoint hit by hart 1 stops thread 2, and each thread reads its own mhartid', async () => {
+    const server = await startDejaServer(['run', '--kernel', DEMO, '--smp', '2']);
+    try {
+      const gdb = await runGdb(server.address, DEMO, [
+        'break park',
+        'continue',
+        'info threads',
+        'thread 1',
+        'printf "hart of thread 1: %lu\\n", $mhartid',
+        'thread 2',
+        'printf "hart of thread 2: %lu at %#lx\\n", $mhartid, $pc',
+        'kill',
+      ]);
+      expect(gdb.stdout).toMatch(/^\* 2 +Thread 2 \(hart 1\) park \(\)/m);
+      expect(gdb.stdout).toMatch(/^  1 +Thread 1 \(hart 0\) /m);
+      expect(gdb.stdout).toContain('hart of thread 1: 0');
+      expect(gdb.stdout).toContain('hart of thread 2: 1 at 0x800000f8');
+    } finally {
+      server.process.kill();
+    }
+  });
+
   it('memory outside the guest and breakpoints on unmapped addresses are errors; the session goes on', async () => {
     const server = await startDejaServer(['run', '--kernel', DEMO]);
     try {
