@@ -9,6 +9,12 @@
  * and a `vmm` track for everything else. Timestamps are icounts (one
  * instruction = 1 ns). Event and annotation names are interned (sent once
  * per trace with an iid), as Perfetto's own SDK does, to keep packets small.
+ *
+ * Packets are not in timestamp order: a privilege slice is written when its
+ * mode is known, at its end, and exit counts when their interval closes.
+ * Trace processor sorts a trace by timestamp; it sorts in windows only
+ * between the flush and buffer-read lifecycle packets of a recording
+ * service, which this file has none of, so it sorts the whole file.
  */
 import { exceptionName, interruptName } from '../../isa/causes.js';
 import { EventKind, type MmioEvent, type TraceEvent, type TrapEvent } from '../../trace/events.js';
