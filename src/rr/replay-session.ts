@@ -218,7 +218,10 @@ export class ReplaySession {
     this.lastDigest = undefined;
     this.lastTicks = 0n;
     this.recorder = new Recorder(this.current, (event) => this.check(event));
+    const decoded = this.ram;
     this.ram = this.reader.snapshots.length > 0 ? new RamRestorer(this.current.machine.ram) : undefined;
+    // Snapshots already read and decoded serve the new machine too: a seek before the first snapshot must not make the next one decode them all again.
+    for (let index = 0; decoded !== undefined && index < decoded.snapshotCount; index++) this.ram!.add(decoded.snapshot(index));
     this.feed = this.options.mode === 'feed' ? new FeedInputs(this.current, () => this.cursor, () => this.lines) : undefined;
     this.atBoundary();
   }

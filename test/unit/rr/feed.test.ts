@@ -190,3 +190,19 @@ describe.each([
     });
   });
 });
+
+describe('seek and the snapshots in the file', () => {
+  it('reads each snapshot from the file once per session, even across a rebuild from the images', () => {
+    withSession(WITH_SNAPSHOTS, {}, (session) => {
+      const reads = new Map<number, number>();
+      const readSnapshot = session.reader.readSnapshot.bind(session.reader);
+      session.reader.readSnapshot = (index) => {
+        reads.set(index, (reads.get(index) ?? 0) + 1);
+        return readSnapshot(index);
+      };
+      for (const target of [4400, 100, 4400, 3000, 4600]) expect(session.seek(target), `seek(${target})`).toEqual({ reached: true, divergence: undefined });
+      expect(reads.size).toBe(session.reader.snapshots.filter((snapshot) => snapshot.icount <= 4600).length);
+      expect([...reads].filter(([, count]) => count > 1)).toEqual([]);
+    });
+  });
+});
