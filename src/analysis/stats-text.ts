@@ -38,7 +38,11 @@ export function formatStats(stats: TraceStats): string[] {
   const { perHart, total } = stats.instructions;
   section(`instructions: ${total}${perHart.length > 1 ? ` (${perHart.map((n, hart) => `hart ${hart}: ${n}`).join(', ')})` : ''}`, STATS_SOURCES.instructions);
   section(`traps: ${stats.traps.total}`, STATS_SOURCES.traps);
-  for (const trap of stats.traps.byCause) lines.push(`${count(trap.count)}  ${trap.name} (${trap.interrupt ? 'interrupt' : 'exception'} ${trap.cause})`);
+  for (const trap of stats.traps.byCause) {
+    const transitions = trap.transitions.map((t) => `${t.from}->${t.to} ${t.count}`).join(', ');
+    lines.push(`${count(trap.count)}  ${trap.name} (${trap.interrupt ? 'interrupt' : 'exception'} ${trap.cause}): ${transitions}`);
+  }
+  lines.push('  by privilege transition:');
   for (const transition of stats.traps.byTransition) lines.push(`${count(transition.count)}  ${transition.from}->${transition.to}`);
   const perExit = stats.exits.instructionsPerExit;
   section(`VM exits: ${stats.exits.total}${perExit === undefined ? '' : `, ${perExit.toFixed(1)} instructions per exit`}`, STATS_SOURCES.exits);

@@ -13,12 +13,13 @@ import type { TraceReader } from '../trace/reader.js';
 import type { TraceDevice } from '../trace/schema.js';
 import { interruptLineName, privilegeName } from './stats-names.js';
 
-/** A count of traps of one cause. */
+/** A count of traps of one cause, and of its privilege transitions. */
 export interface TrapCauseCount {
   interrupt: boolean;
   cause: number;
   name: string;
   count: number;
+  transitions: TransitionCount[];
 }
 
 /** A count of traps between two privilege modes (`U->S`). */
@@ -150,9 +151,8 @@ export class StatsCollector {
   private events = 0;
   private readonly byKind = new Float64Array(KIND_NAMES.length);
   private readonly lastIcount: number[] = [];
-  private readonly traps = new Map<number, number>();
-  /** Traps by `fromPriv * 16 + toPriv` (privileges are 0..3 or PRIV_UNKNOWN = 15). */
-  private readonly transitions = new Float64Array(256);
+  /** Traps by `cause * 2 + (interrupt ? 1 : 0)`: a count and counts by `fromPriv * 16 + toPriv` (privileges are 0..3 or PRIV_UNKNOWN = 15). */
+  private readonly traps = new Map<number, { count: number; transitions: Float64Array }>();
   private readonly lines = new Map<number, LineCounts>();
   /** Per hart and line: the icount at which the line rose and has not yet been taken, or -1. */
   private readonly pendingSince: number[][] = [];
@@ -181,9 +181,14 @@ export class StatsCollector {
     if (!(event.icount <= (this.lastIcount[hart] ?? -1))) this.lastIcount[hart] = event.icount;
     switch (event.kind) {
       case EventKind.TRAP: {
-        const key = event.interrupt ? event.cause + 0x1_0000 : event.cause;
-        this.traps.set(key, (this.traps.get(key) ?? 0) + 1);
-        this.transitions[(event.fromPriv & 15) * 16 + (event.toPriv & 15)]++;
+        const key = event.cause * 2 + (event.interrupt ? 1 : 0);
+        let counts = this.traps.get(key);
+        if (counts === undefined) {
+          counts = { count: 0, transitions: new Float64Array(256) };
+          this.traps.set(key, counts);
+        }
+        counts.count++;
+        counts.transitions[(event.fromPriv & 15) * 16 + (event.toPriv & 15)]++;
         this.trapPcs.add(event.epc);
         if (event.interrupt) this.interruptTaken(hart, event.cause, event.icount);
         break;
@@ -286,7 +291,7 @@ export class StatsCollector {
     const end = this.endEvent;
     const perHart = end !== undefined ? [...end.icounts] : Array.from(this.lastIcount, (icount) => icount ?? 0);
     const total = perHart.reduce((sum, n) => sum + n, 0);
-    const trapTotal = [...this.traps.values()].reduce((sum, n) => sum + n, 0);
+    const trapTotal = [...this.traps.values()].reduce((sum, counts) => sum + counts.count, 0);
     const reads = this.byKind[EventKind.MMIO_READ]!;
     const writes = this.byKind[EventKind.MMIO_WRITE]!;
     const exits: ExitCount[] = [
@@ -301,14 +306,15 @@ export class StatsCollector {
       instructions: { perHart, total, source: end !== undefined ? 'end event' : 'last event of each hart' },
       traps: {
         total: trapTotal,
-        byCause: [...this.traps].map(([key, count]) => {
-          const interrupt = key >= 0x1_0000;
-          const cause = key & 0xffff;
-          return { interrupt, cause, name: interrupt ? interruptName(cause) : exceptionName(cause), count };
+        byCause: [...this.traps].map(([key, counts]) => {
+          const interrupt = key % 2 === 1;
+          const cause = Math.floor(key / 2);
+          return { interrupt, cause, name: interrupt ? interruptName(cause) : exceptionName(cause), count: counts.count, transitions: transitionCounts(counts.transitions) };
         }).sort(byCountThen((a, b) => Number(a.interrupt) - Number(b.interrupt) || a.cause - b.cause)),
-        byTransition: [...this.transitions.entries()].filter(([, count]) => count > 0)
-          .map(([key, count]) => ({ from: privilegeName(key >> 4), to: privilegeName(key & 15), count }))
-          .sort(byCountThen((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))),
+        byTransition: transitionCounts([...this.traps.values()].reduce((sum, counts) => {
+          for (let index = 0; index < 256; index++) sum[index]! += counts.transitions[index]!;
+          return sum;
+        }, new Float64Array(256))),
       },
       exits: { total: exitTotal, byReason: exits.sort(byCountThen((a, b) => a.reason.localeCompare(b.reason))), instructionsPerExit: exitTotal > 0 ? total / exitTotal : undefined },
       interrupts: [...this.lines].sort((a, b) => a[0] - b[0]).map(([line, c]) => ({
@@ -344,6 +350,13 @@ export class StatsCollector {
     for (const device of devices.values()) device.registers.sort((a, b) => a.offset - b.offset);
     return [...devices.values()].sort((a, b) => b.reads + b.writes - (a.reads + a.writes) || a.device.localeCompare(b.device));
   }
+}
+
+/** Non-zero transition counts (indexed `fromPriv * 16 + toPriv`), most frequent first. */
+function transitionCounts(counts: Float64Array): TransitionCount[] {
+  return [...counts.entries()].filter(([, count]) => count > 0)
+    .map(([key, count]) => ({ from: privilegeName(key >> 4), to: privilegeName(key & 15), count }))
+    .sort(byCountThen((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to)));
 }
 
 /** A comparator: larger `count` first, then `tie`. */

@@ -12,8 +12,9 @@ describe('deja stats', () => {
     const lines = result.stdout.split('\n');
     for (const expected of [
       `instructions: 4677  [${STATS_SOURCES.instructions}]`,
-      '        8  machine timer interrupt (interrupt 7)',
-      '        4  environment call from U-mode (exception 8)',
+      '        8  machine timer interrupt (interrupt 7): M->M 8',
+      '        4  environment call from U-mode (exception 8): U->M 4',
+      '  by privilege transition:',
       `VM exits: 437, 10.7 instructions per exit  [${STATS_SOURCES.exits}]`,
       '  MTIP (7)     8 / 8 / 8, latency 0 / 0.0 / 0 over 8',
       '        8  0x80000098         wait_ticks+0x4',

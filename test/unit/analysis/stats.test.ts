@@ -27,8 +27,8 @@ describe('StatsCollector', () => {
     ]);
     expect(stats.instructions).toEqual({ perHart: [2000], total: 2000, source: 'end event' });
     expect(stats.traps.byCause).toEqual([
-      { interrupt: false, cause: 8, name: 'environment call from U-mode', count: 2 },
-      { interrupt: true, cause: 7, name: 'machine timer interrupt', count: 2 },
+      { interrupt: false, cause: 8, name: 'environment call from U-mode', count: 2, transitions: [{ from: 'U', to: 'S', count: 2 }] },
+      { interrupt: true, cause: 7, name: 'machine timer interrupt', count: 2, transitions: [{ from: 'U', to: 'M', count: 2 }] },
     ]);
     expect(stats.traps.byTransition).toEqual([{ from: 'U', to: 'M', count: 2 }, { from: 'U', to: 'S', count: 2 }]);
     expect(stats.exits).toEqual({ total: 12, byReason: [{ reason: 'device read (MMIO)', count: 6 }, { reason: 'device write (MMIO)', count: 6 }], instructionsPerExit: 2000 / 12 });
