@@ -65,7 +65,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`deja report in headless Chromium (${HAVE_CHROMI
       expect(chart.marks, chart.name).toBeGreaterThan(0);
       expect(chart.drawnMarks, chart.name).toBe(chart.marks);
     }
-    expect(readFileSync(output, 'utf8')).toContain('machine timer interrupt: 8 traps');
+    const html = readFileSync(output, 'utf8');
+    expect(html).toContain('machine timer interrupt: 8 traps');
+    expect(html).toContain('<td><code>0x80000098</code></td><td>wait_ticks+0x4</td>');
   });
 
   it('an empty trace gives a valid page whose charts each say there is no data (exit 2: the recording has no footer)', async () => {

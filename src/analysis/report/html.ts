@@ -23,7 +23,8 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:0 0 4px}
 table{border-collapse:collapse;margin:0 0 20px}td,th{padding:2px 12px 2px 0;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:0 0 28px;border-top:1px solid #ddd;padding-top:12px}
-figcaption{color:#666;font-size:12px;margin:2px 0 8px}
+figcaption,.caption{color:#666;font-size:12px;margin:2px 0 8px}
+.hot{margin:0 0 24px}
 svg{width:100%;height:auto;display:block}
 .axis{stroke:#999;stroke-width:1}.tick{font-size:11px;fill:#555}.label{font-size:12px;fill:#333}
 .legend{list-style:none;padding:0;margin:6px 0 0;display:flex;flex-wrap:wrap;gap:14px;font-size:12px}
@@ -48,6 +49,14 @@ function summaryTable(data: ReportData): string {
   return `<table>${rows.map(([name, value]) => `<tr><th>${escapeXml(name)}</th><td>${escapeXml(value)}</td></tr>`).join('')}</table>`;
 }
 
+function hotPcTable(data: ReportData): string {
+  const { hotPcs, hotPcSource } = data.stats;
+  if (hotPcs.length === 0) return '';
+  const rows = hotPcs.map((pc) => `<tr><td class="n">${formatNumber(pc.count)}</td><td><code>0x${pc.pc.toString(16)}</code></td><td>${escapeXml(pc.symbol ?? '')}</td></tr>`).join('');
+  const source = hotPcSource === 'trap epcs' ? 'Where traps were taken (trap epcs): the trace has no pc stream.' : 'Executed pcs (the exec events of an imported trace).';
+  return `<section class="hot"><h2>Hot pcs</h2><p class="caption">${source} Named by the ELF symbols of the recorded images when they are on disk unchanged.</p><table>${rows}</table></section>`;
+}
+
 /** The whole report page for `data`. */
 export function renderReport(data: ReportData): string {
   const { stats } = data;
@@ -64,6 +73,7 @@ export function renderReport(data: ReportData): string {
 <title>dejavm report: ${escapeXml(data.title)}</title><style>${STYLE}</style></head>
 <body><h1>dejavm report</h1><p class="sub">${escapeXml(data.title)}</p>
 ${summaryTable(data)}
+${hotPcTable(data)}
 ${figure('events-over-time', 'Events over time', `Every event of the trace by kind, in ${data.buckets} buckets of ${formatNumber(width)} instructions.`, events)}
 ${figure('exits-per-million', 'VM exits per million instructions', 'I/O and clock events (each a VM exit to a device model or the host clock) per million instructions retired in the bucket; exits that leave no event are not in the trace.', exits)}
 ${figure('trap-causes', 'Trap causes', 'Trap events by cause (exceptions and interrupts).', traps)}
