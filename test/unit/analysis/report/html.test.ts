@@ -40,10 +40,10 @@ describe('renderReport', () => {
     expect(charts.get('io-per-device')).toContain('uart0: 40 writes');
   });
 
-  it('lists the hot pcs with their source', () => {
+  it('lists the hot pcs with their source (0x80400040: 20 ECALLs and the timer interrupt of period 16)', () => {
     const html = page(events, 20_000);
     expect(html).toContain('Where traps were taken (trap epcs)');
-    expect(html).toContain('<tr><td class="n">20</td><td><code>0x80400040</code></td><td></td></tr>');
+    expect(html).toContain('<tr><td class="n">21</td><td><code>0x80400040</code></td><td></td></tr>');
   });
 
   it('an empty trace gives every chart, each saying it has no data', () => {
