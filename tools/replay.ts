@@ -118,7 +118,7 @@ function report(session: ReplaySession, trace: string, options: ReplayOptions): 
     return;
   }
   const machine = session.vmm.machine;
-  const digest = Buffer.from(machineDigest(machine.harts, machine.ram)).toString('hex');
+  const digest = Buffer.from(session.finished && session.finalDigest !== undefined ? session.finalDigest : machineDigest(machine.harts, machine.ram)).toString('hex');
   const where = session.finished
     ? `run ended: ${session.outcome?.message ?? 'instruction limit'}`
     : session.complete ? `stopped at icount ${session.icount()} of ${session.endIcount()}`

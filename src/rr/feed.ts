@@ -18,6 +18,9 @@ import type { EventCursor } from './event-cursor.js';
  * device model changed what it answers or when it interrupts.
  */
 export class FeedInputs {
+  /** Set when the feed paused the machine only to plan the next stop (the replay goes on); the replay clears it. */
+  replanned = false;
+
   constructor(private readonly vmm: Vmm, private readonly expected: () => EventCursor, private readonly lines: () => EventCursor) {
     const devices = vmm.machine.bus.deviceRegions().map((region) => region.device);
     vmm.machine.bus.readOverride = (device, offset, size) => {
@@ -64,6 +67,7 @@ export class FeedInputs {
       this.lines().next();
       // The slice was planned to end at this change: end it now, so the next
       // one is planned to end at the change after it.
+      this.replanned = true;
       this.vmm.pause();
     }
     return true;

@@ -74,6 +74,8 @@ export class ReplaySession {
   private lastDigest: number | undefined;
   private ended = false;
   private lastTicks = 0n;
+  /** The digest of the END event the replay produced (the state at the end of the run), once it has. */
+  finalDigest: Uint8Array | undefined;
   /** Events compared and found equal since the session was opened. */
   eventsChecked = 0;
   /** How the replayed run ended, once it has. */
@@ -155,7 +157,11 @@ export class ReplaySession {
       if (lineChange !== undefined && lineChange > this.icount() && lineChange < stop) stop = lineChange;
       const outcome = this.current.run(stop, onRetire);
       if (outcome.reason === 'paused') {
-        if (this.divergence !== undefined || this.recordingEndsHere) break;
+        // Go on only after a pause the feed made to plan its next stop; any
+        // other (a divergence, the end of a cut trace, a debugger) stops here.
+        const replanned = this.feed?.replanned === true && this.divergence === undefined && !this.recordingEndsHere;
+        if (this.feed !== undefined) this.feed.replanned = false;
+        if (!replanned) break;
         continue;
       }
       this.afterSlice(outcome, stop);
@@ -215,6 +221,7 @@ export class ReplaySession {
     this.divergence = undefined;
     this.ended = false;
     this.outcome = undefined;
+    this.finalDigest = undefined;
     this.lastDigest = undefined;
     this.lastTicks = 0n;
     this.recorder = new Recorder(this.current, (event) => this.check(event));
@@ -246,6 +253,7 @@ export class ReplaySession {
     this.divergence = undefined;
     this.ended = false;
     this.outcome = undefined;
+    this.finalDigest = undefined;
     this.atBoundary();
   }
 
@@ -319,6 +327,7 @@ export class ReplaySession {
       this.cursor.next();
       this.eventsChecked++;
       if (actual.kind === EventKind.DIGEST) this.lastDigest = actual.icount;
+      if (actual.kind === EventKind.END) this.finalDigest = actual.sha256;
       if (this.feed !== undefined && !this.feed.applyDue()) this.diverge(this.cursor.peek(), undefined);
       return;
     }
