@@ -180,6 +180,20 @@ describe('precise exceptions', () => {
     expect(twin.stats.translatedInsns).toBeGreaterThan(0);
   });
 
+  it('a jump to an address no double holds faults at the fetch, with the exact target in tval', () => {
+    const twin = new Twin().load(`
+      li t0, 50
+    loop:
+      addi a0, a0, 1
+      addi t0, t0, -1
+      bnez t0, loop
+      li t1, 0x123456789abcdef1
+      jalr ra, 8(t1)
+      wfi`);
+    twin.run(1000);
+    expect(twin.dbt.traps.map((trap) => [trap.cause, trap.tval])).toEqual([[CAUSE.FETCH_ACCESS, 0x123456789abcdef8n]]);
+  });
+
   it('an illegal instruction after translated code traps at its own icount', () => {
     const twin = new Twin().load(`
       li t0, 50
