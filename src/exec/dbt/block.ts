@@ -79,14 +79,19 @@ export function scanBlock(view: DataView, pageOffset: number, start: number): Bl
   return { start, end: offset, insns, offsets, kind, interpretLength, hits: 0, region: undefined };
 }
 
-/** Byte offsets in the page where control may go after the block (static targets only). */
+/**
+ * Byte offsets in the page where control may go after the block: static
+ * targets, and after a call (a jump that links) the return point, where the
+ * callee's `ret` most likely comes back.
+ */
 export function successors(block: Block): number[] {
   const count = block.insns.length;
   if (count === 0) return [];
   const last = block.insns[count - 1]!;
   const lastOffset = block.offsets[count - 1]!;
   if (block.kind === BlockEnd.FALL) return [block.end];
-  if (last.op === Op.JAL) return [lastOffset + last.imm];
-  if (last.op === Op.JALR) return [];
+  const returnPoint = last.rd === 64 ? [] : [block.end];
+  if (last.op === Op.JAL) return [lastOffset + last.imm, ...returnPoint];
+  if (last.op === Op.JALR) return returnPoint;
   return [lastOffset + last.imm, block.end];
 }
