@@ -5,6 +5,7 @@ import { formatStats, statsToJson } from '../src/analysis/stats-text.js';
 import { TraceReader } from '../src/trace/reader.js';
 import { UsageError } from './errors.js';
 import { progress } from './progress.js';
+import { writeStdout } from './machine-args.js';
 
 interface StatsArgs {
   trace: string;
@@ -38,7 +39,7 @@ export function registerStats(cli: Argv): Argv {
         const bar = progress('stats', reader.eventCount);
         const stats = statsOfTrace(reader, { hotPcCount: args.top, symbolize: symbolizerFor(loadRecordedElfImages(reader.header)) }, (done) => bar.update(done));
         bar.done();
-        process.stdout.write(args.json ? `${JSON.stringify(statsToJson(stats), null, 2)}\n` : `${formatStats(stats).join('\n')}\n`);
+        writeStdout(Buffer.from(args.json ? `${JSON.stringify(statsToJson(stats), null, 2)}\n` : `${formatStats(stats).join('\n')}\n`));
         noteTruncation(reader, 'counted');
       } finally {
         reader.close();

@@ -1,6 +1,7 @@
 import { disassemble } from '../isa/disasm.js';
 import { exceptionName, interruptName } from '../isa/causes.js';
 import { EventKind, type TraceEvent } from '../trace/events.js';
+import { interruptLineName, privilegeName } from './stats-names.js';
 
 /** What the formatter knows besides the event: device names and, where it can, the code at an address. */
 export interface EventContext {
@@ -10,10 +11,6 @@ export interface EventContext {
   readonly instructionAt?: (address: bigint) => number | undefined;
 }
 
-const PRIV_NAMES = ['U', 'S', 'H', 'M'];
-/** A privilege level by name, `?` when the trace does not know it (PRIV_UNKNOWN). */
-const privName = (priv: number): string => PRIV_NAMES[priv] ?? '?';
-const IRQ_LINE_NAMES: Record<number, string> = { 1: 'SSIP', 3: 'MSIP', 5: 'STIP', 7: 'MTIP', 9: 'SEIP', 11: 'MEIP' };
 const KIND_NAMES: Record<EventKind, string> = {
   [EventKind.TRAP]: 'trap',
   [EventKind.IRQ]: 'irq',
@@ -53,10 +50,10 @@ export function describeEvent(event: TraceEvent, context: EventContext): string 
       const name = event.interrupt ? interruptName(event.cause) : exceptionName(event.cause);
       const bits = context.instructionAt?.(event.epc);
       const code = bits === undefined ? '' : `  ${disassemble(bits, event.epc)}`;
-      return `${position} trap   ${name} (${event.interrupt ? 'interrupt' : 'exception'} ${event.cause}) ${privName(event.fromPriv)}->${privName(event.toPriv)} epc=${hex(event.epc)} tval=${hex(event.tval)}${code}`;
+      return `${position} trap   ${name} (${event.interrupt ? 'interrupt' : 'exception'} ${event.cause}) ${privilegeName(event.fromPriv)}->${privilegeName(event.toPriv)} epc=${hex(event.epc)} tval=${hex(event.tval)}${code}`;
     }
     case EventKind.IRQ:
-      return `${position} irq    ${IRQ_LINE_NAMES[event.line] ?? `mip bit ${event.line}`} ${event.level ? 'raised' : 'lowered'}`;
+      return `${position} irq    ${interruptLineName(event.line)} ${event.level ? 'raised' : 'lowered'}`;
     case EventKind.MMIO_READ:
     case EventKind.MMIO_WRITE: {
       const device = context.devices[event.device] ?? `device ${event.device}`;

@@ -1,7 +1,7 @@
 /**
  * Short names the analysis outputs share: privilege modes (`U`, `S`, `M`)
  * and interrupt-pending lines (`MTIP`, `SEIP`, ...). They match the names
- * `deja dump` prints (event-text.ts keeps its own private tables).
+ * (`deja dump`, stats, report and export all use these).
  */
 import { PRIV_UNKNOWN } from '../trace/events.js';
 
