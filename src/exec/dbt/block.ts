@@ -37,7 +37,7 @@ export interface Block {
 }
 
 /** Operations a region cannot contain: they may change privilege, translation or interrupt state. */
-export function interpreterOnly(op: Op): boolean {
+function interpreterOnly(op: Op): boolean {
   return op === Op.ILLEGAL || (op >= Op.FENCE_I && op <= Op.CSRRCI);
 }
 

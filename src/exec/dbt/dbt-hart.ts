@@ -27,7 +27,7 @@ export interface DbtStats {
   translatedInsns: number;
   /** Instructions retired by the interpreter tier. */
   interpretedInsns: number;
-  /** Regions compiled (a page's region is rebuilt when a new block of it gets hot). */
+  /** Regions compiled (one per block that got hot outside any region). */
   regionsCompiled: number;
   /** Host milliseconds spent generating and compiling regions (0 without a stopwatch). */
   translationMs: number;
@@ -38,8 +38,10 @@ export interface DbtStats {
  * the interpreter (the first tier), keeping the interpreter's exact
  * semantics. Code runs translated only from the interpreter's own fetch page,
  * so it comes from the physical page the interpreter would fetch from;
- * interrupts and the budget are checked at every block start, and a region
- * also stops after any access that reached a device or overwrote code.
+ * the budget is checked at every block start, a region leaves for the
+ * interpreter before any instruction it cannot run on its fast path, and
+ * system instructions always run interpreted, so interrupts are taken where
+ * the interpreter takes them.
  */
 export class DbtHart {
   private readonly env: RegionEnv;

@@ -29,8 +29,9 @@ export interface RegionState {
  * virtual page `vbase` until icount would pass `end`, control leaves its
  * blocks, an instruction needs the interpreter (a TLB miss, a device, a
  * store into cached code) or a helper asks for attention; then `h.pc` and
- * `h.icount` are exact. An exception propagates as the hart's trap signal (not yet taken),
- * with `h.pc`/`h.icount` naming the faulting instruction. Why no try/catch
+ * `h.icount` are exact. An exception propagates as the hart's trap signal
+ * (not yet taken), with `h.pc`/`h.icount` naming the faulting instruction.
+ * Why no try/catch
  * inside: exception edges from every helper call make V8's optimising
  * compiler much slower on these large functions.
  */
@@ -106,7 +107,7 @@ interface RegionCode {
  * page offsets: dense case labels make V8 dispatch through a jump table
  * instead of comparing with every label in turn.
  */
-export function emitRegion(blocks: readonly Block[]): RegionCode {
+function emitRegion(blocks: readonly Block[]): RegionCode {
   const helpers: ExecInsn[] = [];
   const cases = new Map(blocks.map((block, index) => [block.start, index]));
   const entries = new Int16Array(2048).fill(-1);
@@ -129,7 +130,7 @@ ${body}
   return { source, helpers, entries };
 }
 
-/** Compile `blocks` (all from one page) into a region function; `state` is checked after stores into code pages. */
+/** Compile `blocks` (all from one page) into a region function; `state` is checked after A and F/D memory accesses. */
 export function compileRegion(blocks: readonly Block[], state: RegionState): RegionFunction {
   const { source, helpers, entries } = emitRegion(blocks);
   // Why `new Function`: the region is guest code turned into JavaScript, so
