@@ -1,7 +1,7 @@
 import type { Hart } from '../cpu/hart.js';
 import type { Bus } from '../mem/bus.js';
 import type { Backend, ExitReason } from './backend.js';
-import { Dbt } from './dbt/dbt.js';
+import { Dbt, type DbtOptions } from './dbt/dbt.js';
 import { Interpreter, type InterpHart } from './interp/interpreter.js';
 
 /** The execution backends a run can choose (`--backend`), by the name traces record. */
@@ -21,12 +21,18 @@ export interface VmmBackend extends Backend {
   forHart(hart: Hart): InterpHart;
 }
 
-/** Build the backend called `name` over `bus`. */
-export function createBackend(name: BackendName, bus: Bus): VmmBackend {
+/**
+ * Tuning of a backend: the translator's hotness threshold. The interpreter
+ * takes none and ignores it; none given: each backend's defaults.
+ */
+export type BackendOptions = DbtOptions;
+
+/** Build the backend called `name` over `bus`, tuned by `options`. */
+export function createBackend(name: BackendName, bus: Bus, options: BackendOptions = {}): VmmBackend {
   switch (name) {
     case 'interp':
       return new Interpreter(bus);
     case 'dbt':
-      return new Dbt(bus);
+      return new Dbt(bus, options);
   }
 }

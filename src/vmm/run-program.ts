@@ -1,3 +1,4 @@
+import type { BackendName, BackendOptions } from '../exec/backends.js';
 import { Vmm, type StopReason } from './vmm.js';
 
 /** What `runProgram` runs. */
@@ -10,6 +11,10 @@ export interface RunProgramOptions {
   readonly maxInsns?: number;
   /** RAM size in MiB (default 128). */
   readonly memoryMiB?: number;
+  /** The execution backend (default `interp`). */
+  readonly backend?: BackendName;
+  /** Tuning of the backend (default: its own; see `VmmConfig.backendOptions`). */
+  readonly backendOptions?: BackendOptions;
 }
 
 /** What the guest did. */
@@ -32,6 +37,8 @@ export function runProgram(options: RunProgramOptions): RunProgramResult {
   const vmm = new Vmm({
     kernel: { name: options.kernelName, bytes: options.kernel },
     memoryMiB: options.memoryMiB,
+    backend: options.backend,
+    backendOptions: options.backendOptions,
     console: (byte) => bytes.push(byte),
   });
   const outcome = vmm.run(options.maxInsns ?? Infinity);

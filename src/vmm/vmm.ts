@@ -2,7 +2,7 @@ import type { Hart } from '../cpu/hart.js';
 import { wakeUpPending, type TrapInfo } from '../cpu/trap.js';
 import type { FinishEvent } from '../devices/finish.js';
 import { ExitReason } from '../exec/backend.js';
-import { createBackend, type BackendName, type VmmBackend } from '../exec/backends.js';
+import { createBackend, type BackendName, type BackendOptions, type VmmBackend } from '../exec/backends.js';
 import { withTestPerturbation } from '../exec/perturb.js';
 import type { InterpHart } from '../exec/interp/interpreter.js';
 import type { GuestImage } from '../machine/virt.js';
@@ -68,6 +68,11 @@ export interface VmmConfig {
   readonly input?: Uint8Array;
   /** The execution backend (default `interp`). */
   readonly backend?: BackendName;
+  /**
+   * Tuning of the backend (default: its own), e.g. `{ hotBlockHits: 1 }` so
+   * that dbt translates every block the first time it reaches it.
+   */
+  readonly backendOptions?: BackendOptions;
 }
 
 /**
@@ -123,7 +128,7 @@ export class Vmm {
     };
     this.harts = this.machine.harts;
     this.clock = clock;
-    this.backend = withTestPerturbation(createBackend(config.backend ?? 'interp', this.machine.bus));
+    this.backend = withTestPerturbation(createBackend(config.backend ?? 'interp', this.machine.bus, config.backendOptions));
     if (config.bios === 'builtin') {
       const firmware = new BuiltinFirmware({ machine: this.machine, console: config.console, finish: (event) => this.requestFinish(event) });
       firmware.reset(this.machine.entry, BigInt(this.machine.fdtAddress));

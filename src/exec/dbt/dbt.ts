@@ -33,6 +33,7 @@ export class Dbt implements Backend {
 
   private readonly hotBlockHits: number;
 
+  /** A translator over `bus`; `options.hotBlockHits` defaults to `HOT_BLOCK_HITS` (20,000). */
   constructor(bus: Bus, options: DbtOptions = {}) {
     this.hotBlockHits = options.hotBlockHits ?? HOT_BLOCK_HITS;
     this.interpreter = new Interpreter(bus);
