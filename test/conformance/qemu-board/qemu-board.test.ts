@@ -23,7 +23,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'deja-qemu-board-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function deja(...args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 120_000 });
+  // --locate steps through millions of instructions one at a time: minutes on a loaded machine.
+  const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 400_000 });
   return { status: result.status, stdout: result.stdout };
 }
 
