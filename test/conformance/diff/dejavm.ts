@@ -1,3 +1,4 @@
+import type { BackendName } from '../../../src/exec/backends.js';
 import { runProgram } from '../../../src/vmm/run-program.js';
 
 /** What a dejavm run of a batch image produced. */
@@ -8,8 +9,17 @@ export interface DejavmRun {
   instructions: number;
 }
 
-/** Run an ELF batch image in-process on dejavm's virt board (`--bios none`) for at most `budget` instructions. */
-export function runDejavm(elf: Uint8Array, budget: number): DejavmRun {
-  const result = runProgram({ kernel: elf, kernelName: 'diff.elf', maxInsns: budget });
+/**
+ * Run an ELF batch image in-process on dejavm's virt board (`--bios none`)
+ * for at most `budget` instructions under `backend`. The generated programs
+ * are far too short to make a block hot at dbt's default threshold, so dbt
+ * translates every block the first time it reaches it (`hotBlockHits: 1`):
+ * then every block runs translated.
+ */
+export function runDejavm(elf: Uint8Array, budget: number, backend: BackendName = 'interp'): DejavmRun {
+  const result = runProgram({
+    kernel: elf, kernelName: 'diff.elf', maxInsns: budget, backend,
+    backendOptions: backend === 'dbt' ? { hotBlockHits: 1 } : undefined,
+  });
   return { console: result.console, stop: `${result.reason}: ${result.message}`, instructions: result.icount };
 }

@@ -2,12 +2,15 @@
  * Differential conformance: 2,000 generated programs (25 images of 80, every
  * category in each) run in qemu-system-riscv64 and in dejavm; every dump line
  * must agree, apart from the documented QEMU 7.2 deviations in quirks.ts.
- * A mismatch fails with the seed, the case and a shrunk reproducer.
+ * dejavm runs each image twice, under `interp` and under `dbt` translating
+ * every block the first time it is reached; both runs must match QEMU, and
+ * each other exactly (console, stop, instruction count).
+ * A mismatch fails with the seed, the case, the backend and a shrunk reproducer.
  * Without QEMU the tests skip, except in CI (process.env.CI), where they fail.
  */
 import { describe, expect, it } from 'vitest';
 import { assembleWithGnu, buildImage } from './build.js';
-import { diffBatch, type DiffResult } from './campaign.js';
+import { backendDisagreement, diffBatch, type DiffResult } from './campaign.js';
 import { parseDumps } from './dump.js';
 import { generateBatch } from './generate.js';
 import { programText } from './program.js';
@@ -36,14 +39,21 @@ function requireQemu(): void {
   if (!haveQemu) throw new Error('qemu-system-riscv64 is not installed (required in CI: apt-get install qemu-system-misc)');
 }
 
-/** The failure message for a batch: counts, then shrunk reproducers for the first mismatches. */
-async function report(seed: number, result: DiffResult): Promise<string> {
-  const parts = [`seed ${seed}: ${result.differences.length} mismatching programs (dejavm stopped with ${result.dejavmStop})`];
+/**
+ * Fail when the batch mismatches QEMU or its backends disagree: counts, where
+ * the backends part, then shrunk reproducers for the first mismatches.
+ */
+async function expectAgreement(seed: number, result: DiffResult): Promise<void> {
+  const disagreement = backendDisagreement(result.runs);
+  if (result.differences.length === 0 && disagreement === undefined) return;
+  const stops = result.runs.map((run) => `${run.backend} stopped with ${run.stop}`).join('; ');
+  const parts = [`seed ${seed}: ${result.differences.length} mismatching programs (${stops})`];
+  if (disagreement !== undefined) parts.push(disagreement);
   for (const difference of result.differences.slice(0, SHRUNK_PER_IMAGE)) {
     const testCase = result.cases.find((c) => c.index === difference.index)!;
     parts.push(formatReproducer(seed, await shrinkCase(testCase, difference)));
   }
-  return parts.join('\n\n');
+  expect.fail(parts.join('\n\n'));
 }
 
 describe('differential testing against qemu-system-riscv64', () => {
@@ -59,14 +69,12 @@ describe('differential testing against qemu-system-riscv64', () => {
 
   qemuTest.each(SEEDS)(`image seed %i: ${PROGRAMS_PER_IMAGE} programs agree`, async (seed) => {
     requireQemu();
-    const result = await diffBatch(seed, PROGRAMS_PER_IMAGE);
-    if (result.differences.length > 0) expect.fail(await report(seed, result));
+    await expectAgreement(seed, await diffBatch(seed, PROGRAMS_PER_IMAGE));
   }, 600_000);
 
   (haveQemu && gnuAvailable() ? it : it.skip)('images assembled by binutils instead of dejavm\'s assembler agree too', async () => {
     for (const seed of [1001, 1002]) {
-      const result = await diffBatch(seed, PROGRAMS_PER_IMAGE, { assembler: 'gnu' });
-      if (result.differences.length > 0) expect.fail(await report(seed, result));
+      await expectAgreement(seed, await diffBatch(seed, PROGRAMS_PER_IMAGE, { assembler: 'gnu' }));
     }
   }, 600_000);
 });

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diffCases, type DiffOptions } from './campaign.js';
-import { describeFields, type CaseDifference } from './dump.js';
+import { diffCases, type BackendDifference, type DiffOptions } from './campaign.js';
+import { describeFields } from './dump.js';
 import { localizeLabels, programText, type CaseSetup, type TestCase } from './program.js';
 
 /** A shrunk mismatch: the smallest case found that still differs, and how. */
 export interface Reproducer {
   testCase: TestCase;
-  difference: CaseDifference;
+  difference: BackendDifference;
   /** Single-case runs spent shrinking. */
   attempts: number;
 }
@@ -29,16 +29,17 @@ const SETUP_SIMPLIFICATIONS: ReadonlyArray<(s: CaseSetup) => Partial<CaseSetup>>
  * it the operand keeps a random initial value and the case drifts into other
  * behaviour), then simplify the setup. The last two steps keep a change only
  * if exactly the same fields still differ, so they cannot trade the mismatch
- * for another one.
+ * for another one. Candidates run under the backend the mismatch showed under only.
  */
-export async function shrinkCase(original: TestCase, first: CaseDifference, options: DiffOptions = {}): Promise<Reproducer> {
+export async function shrinkCase(original: TestCase, first: BackendDifference, options: DiffOptions = {}): Promise<Reproducer> {
+  const underBackend: DiffOptions = { ...options, backends: [first.backend] };
   const wanted = new Set(first.fields.map((f) => f.field));
   let attempts = 0;
   let best = { testCase: original, difference: first };
   const stillDiffers = async (candidate: TestCase, exact: boolean): Promise<boolean> => {
     attempts++;
     try {
-      const result = await diffCases([candidate], options);
+      const result = await diffCases([candidate], underBackend);
       const d = result.differences[0];
       if (!d || d.kind !== first.kind) return false;
       const fields = new Set(d.fields.map((f) => f.field));
@@ -91,7 +92,8 @@ export function formatReproducer(seed: number, r: Reproducer): string {
   const csrs = (['mstatus', 'fcsr', 'medeleg', 'mideleg', 'mie', 'mip', 'satp'] as const)
     .filter((k) => s[k] !== 0n).map((k) => `${k}=${hex(s[k])}`).join(' ');
   return [
-    `MISMATCH seed=${seed} case=${c.index} category=${c.category} starts in ${priv} mode (${r.attempts} shrink runs)`,
+    `MISMATCH seed=${seed} case=${c.index} backend=${r.difference.backend} category=${c.category} starts in ${priv} mode`
+      + ` (${r.attempts} shrink runs)`,
     `setup: ${csrs}${s.runs.length > 0 ? ` (${s.runs.length} page-table runs)` : ''}`,
     r.difference.kind === 'fields' ? describeFields(r.difference.fields) : `  ${r.difference.kind}`,
     'body:',

@@ -1,7 +1,9 @@
 /**
  * `npm run fuzz:diff [-- options]`: differential soak of dejavm against
  * qemu-system-riscv64 with random (or given) seeds, until a program count is
- * reached or Ctrl-C. Every mismatch is shrunk and printed as a reproducer.
+ * reached or Ctrl-C. Every image runs under both backends (dbt translating
+ * every block at once); every mismatch is shrunk and printed as a reproducer,
+ * and runs in which the backends disagree are printed too.
  *
  * Options: `--seed N` first batch seed (default: from the clock, printed),
  * `--programs N` stop after N programs (default: unlimited), `--batch N`
@@ -10,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { AssemblerKind } from './build.js';
-import { diffBatch } from './campaign.js';
+import { backendDisagreement, diffBatch } from './campaign.js';
 import { describeFields } from './dump.js';
 import { formatReproducer, shrinkCase } from './shrink.js';
 
@@ -58,11 +60,16 @@ for (let seed = firstSeed; !stopping && programs < limit; seed++) {
     mismatches++;
     const testCase = result.cases.find((c) => c.index === difference.index)!;
     if (values['no-shrink']) {
-      console.log(`MISMATCH seed=${seed} case=${difference.index} category=${testCase.category} ${difference.kind}`);
+      console.log(`MISMATCH seed=${seed} case=${difference.index} backend=${difference.backend} category=${testCase.category} ${difference.kind}`);
       console.log(describeFields(difference.fields));
     } else {
       console.log(formatReproducer(seed, await shrinkCase(testCase, difference, options)));
     }
+  }
+  const disagreement = backendDisagreement(result.runs);
+  if (disagreement !== undefined) {
+    mismatches++;
+    console.log(`BACKENDS DISAGREE seed=${seed}: ${disagreement}`);
   }
   const seconds = (Date.now() - started) / 1000;
   console.log(`seed ${seed}: ${programs} programs, ${mismatches} mismatches, ${quirks} known QEMU deviations, `
