@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { describeEvent, eventKindName, eventToJson, type EventContext } from '../src/analysis/event-text.js';
+import { recordedImagesOnDisk } from '../src/analysis/recorded-images.js';
 import { isElf, parseElf } from '../src/machine/elf.js';
 import type { TraceHeader } from '../src/trace/schema.js';
 import { TraceReader } from '../src/trace/reader.js';
@@ -28,14 +27,7 @@ const KERNEL_AFTER_FIRMWARE = 0x80200000n;
  */
 function codeLookup(header: TraceHeader): (address: bigint) => number | undefined {
   const regions: Array<{ start: bigint; bytes: Uint8Array }> = [];
-  for (const image of header.images) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(image.name));
-    } catch {
-      continue;
-    }
-    if (Buffer.compare(createHash('sha256').update(bytes).digest(), Buffer.from(image.sha256)) !== 0) continue;
+  for (const { image, bytes } of recordedImagesOnDisk(header)) {
     if (isElf(bytes)) {
       for (const segment of parseElf(bytes, image.name).segments) regions.push({ start: segment.paddr, bytes: segment.data });
     } else if (image.role === 'bios') {

@@ -4,11 +4,10 @@
  * header's (the image that was recorded); raw images have no symbols, so
  * their addresses stay raw.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { functionAt, isElf, parseElf, type ElfImage } from '../machine/elf.js';
 import { ImageError } from '../machine/errors.js';
 import type { TraceHeader } from '../trace/schema.js';
+import { recordedImagesOnDisk } from './recorded-images.js';
 
 /** Names an address `function+0xoffset`, or undefined when no image has a function there. */
 export type Symbolizer = (pc: bigint) => string | undefined;
@@ -16,14 +15,8 @@ export type Symbolizer = (pc: bigint) => string | undefined;
 /** The ELF images of `header` that are on disk unchanged, parsed. */
 export function loadRecordedElfImages(header: TraceHeader): ElfImage[] {
   const images: ElfImage[] = [];
-  for (const image of header.images) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(image.name));
-    } catch {
-      continue;
-    }
-    if (!isElf(bytes) || !createHash('sha256').update(bytes).digest().equals(Buffer.from(image.sha256))) continue;
+  for (const { image, bytes } of recordedImagesOnDisk(header)) {
+    if (!isElf(bytes)) continue;
     try {
       images.push(parseElf(bytes, image.name));
     } catch (error) {

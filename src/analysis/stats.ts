@@ -11,6 +11,7 @@ import { exceptionName, interruptName } from '../isa/causes.js';
 import { EventKind, type TraceEvent } from '../trace/events.js';
 import type { TraceReader } from '../trace/reader.js';
 import type { TraceDevice } from '../trace/schema.js';
+import { forEachEvent } from './trace-walk.js';
 import { interruptLineName, privilegeName } from './stats-names.js';
 
 /** A count of traps of one cause, and of its privilege transitions. */
@@ -367,12 +368,6 @@ function byCountThen<T extends { count: number }>(tie: (a: T, b: T) => number): 
 /** Reads every complete chunk of `reader` into a collector; `onChunk` hears the events done so far after each chunk. */
 export function statsOfTrace(reader: TraceReader, options: Omit<StatsOptions, 'devices' | 'digestInterval'> = {}, onChunk?: (eventsDone: number) => void): TraceStats {
   const collector = new StatsCollector({ ...options, devices: reader.header.devices, digestInterval: reader.header.digestInterval });
-  let done = 0;
-  for (let index = 0; index < reader.chunks.length; index++) {
-    const events = reader.readChunk(index);
-    for (let at = 0; at < events.length; at++) collector.add(events[at]!);
-    done += events.length;
-    onChunk?.(done);
-  }
+  forEachEvent(reader, (event) => collector.add(event), onChunk);
   return collector.result();
 }

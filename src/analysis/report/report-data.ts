@@ -8,6 +8,7 @@
 import { EventKind, PRIV_UNKNOWN, type TraceEvent } from '../../trace/events.js';
 import type { TraceReader } from '../../trace/reader.js';
 import { lastIcount } from '../export/export-trace.js';
+import { forEachEvent } from '../trace-walk.js';
 import { TimelineBuilder, type TimelineSink } from '../export/timeline.js';
 import { StatsCollector, type StatsOptions, type TraceStats } from '../stats.js';
 
@@ -136,12 +137,6 @@ export function reportOfTrace(reader: TraceReader, options: Omit<StatsOptions, '
   const collector = new ReportCollector(lastIcount(reader), reader.header.machine.harts, {
     ...options, devices: reader.header.devices, digestInterval: reader.header.digestInterval,
   });
-  let done = 0;
-  for (let index = 0; index < reader.chunks.length; index++) {
-    const events = reader.readChunk(index);
-    for (let at = 0; at < events.length; at++) collector.add(events[at]!);
-    done += events.length;
-    onChunk?.(done);
-  }
+  forEachEvent(reader, (event) => collector.add(event), onChunk);
   return collector.result(reader.path);
 }
