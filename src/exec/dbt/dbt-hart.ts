@@ -1,6 +1,5 @@
-import { enterTrap } from '../../cpu/trap.js';
 import { ExitReason } from '../backend.js';
-import { EXCEPTION, type InterpHart } from '../interp/interpreter.js';
+import { EXCEPTION, runTakingTraps, type InterpHart } from '../interp/interpreter.js';
 import { successors, type Block } from './block.js';
 import { compileRegion, type RegionEnv } from './region.js';
 import type { PageCode, TranslationCache } from './translation-cache.js';
@@ -18,8 +17,6 @@ const MAX_REGION_INSNS = 64;
 const REGION_SLICE = 50_000;
 /** Instructions interpreted at a time where code cannot be translated (ROM, devices, non-uniform PMP). */
 const UNTRANSLATED_STRETCH = 32;
-/** Consecutive exceptions with no instruction retired that mean the hart is stuck for good (as the interpreter). */
-const TRAP_LOOP_LIMIT = 64;
 
 /** Counters a translator run keeps (host-side only: they never touch guest state). */
 export interface DbtStats {
@@ -60,22 +57,7 @@ export class DbtHart {
   /** Run for at most `budget` instructions, taking traps as the interpreter does (see Backend.run). */
   run(budget: number): ExitReason {
     const h = this.core.hart;
-    const end = h.icount + budget;
-    let stuckAt = -1;
-    let trapsWithoutProgress = 0;
-    for (;;) {
-      const exit = this.execute(end);
-      if (exit !== EXCEPTION) return exit as ExitReason;
-      if (h.icount !== stuckAt) {
-        stuckAt = h.icount;
-        trapsWithoutProgress = 0;
-      } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
-        return ExitReason.TRAP_LOOP;
-      }
-      // Taken even with no observer (`?.` would skip evaluating its argument).
-      const info = enterTrap(h, false, h.trap.cause, h.trap.tval);
-      this.core.onTrap?.(info);
-    }
+    return runTakingTraps(h, h.icount + budget, (end) => this.execute(end), (info) => this.core.onTrap?.(info));
   }
 
   /** Run until `end`, an exit, or an exception (`EXCEPTION`, not yet taken). */

@@ -21,6 +21,28 @@ export const EXCEPTION = -1;
 const TRAP_LOOP_LIMIT = 64;
 
 /**
+ * The trap loop every backend shares: run `execute` to icount `end`, take
+ * each exception it raises (reporting it to `report`) and go on, until it
+ * exits; `TRAP_LOOP` when exceptions keep coming without any instruction
+ * retiring (the trap vector itself faults).
+ */
+export function runTakingTraps(hart: Hart, end: number, execute: (end: number) => number, report: (info: TrapInfo) => void): ExitReason {
+  let stuckAt = -1;
+  let trapsWithoutProgress = 0;
+  for (;;) {
+    const exit = execute(end);
+    if (exit !== EXCEPTION) return exit as ExitReason;
+    if (hart.icount !== stuckAt) {
+      stuckAt = hart.icount;
+      trapsWithoutProgress = 0;
+    } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+      return ExitReason.TRAP_LOOP;
+    }
+    report(enterTrap(hart, false, hart.trap.cause, hart.trap.tval));
+  }
+}
+
+/**
  * Per-hart interpreter state: memory view, CSRs, and the current fetch page.
  *
  * Why exceptions: a trap is thrown as the hart's reusable `TrapSignal` from
@@ -54,21 +76,7 @@ export class InterpHart {
 
   /** Run for at most `budget` instructions (see Backend.run). */
   run(budget: number): ExitReason {
-    const h = this.hart;
-    const end = h.icount + budget;
-    let stuckAt = -1;
-    let trapsWithoutProgress = 0;
-    for (;;) {
-      const exit = this.execute(end);
-      if (exit !== EXCEPTION) return exit as ExitReason;
-      if (h.icount !== stuckAt) {
-        stuckAt = h.icount;
-        trapsWithoutProgress = 0;
-      } else if (++trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
-        return ExitReason.TRAP_LOOP;
-      }
-      this.report(enterTrap(h, false, h.trap.cause, h.trap.tval));
-    }
+    return runTakingTraps(this.hart, this.hart.icount + budget, (end) => this.execute(end), (info) => this.report(info));
   }
 
   private report(info: TrapInfo): void {
