@@ -85,4 +85,13 @@ describe('interp and dbt record identical traces', () => {
       '--max-insns', '1000000000', '--digest-every', '10000000',
     ], 600_000);
   }, 1_300_000);
+
+  it.runIf(existsSync(FW_JUMP) && existsSync(LINUX_IMAGE) && existsSync(LINUX_INITRD))('OpenSBI and Linux: the boot to /init and power-off', () => {
+    // The real SBI (fw_jump, as test/firmware/linux.test.ts boots it) instead
+    // of the built-in one: M-mode firmware code and its trap handling run too.
+    expectBitExact('linux-opensbi', [
+      '--bios', FW_JUMP, '--kernel', LINUX_IMAGE, '--initrd', LINUX_INITRD, '--append', 'console=ttyS0 earlycon=sbi',
+      '--max-insns', '1000000000', '--digest-every', '10000000',
+    ], 600_000);
+  }, 1_300_000);
 });
