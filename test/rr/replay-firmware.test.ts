@@ -14,7 +14,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'deja-replay-firmware-'));
 
 /** In CI every package must be there (a missing one fails); elsewhere the tests need them installed. */
 const ubootAvailable = process.env.CI !== undefined || (existsSync(FW_JUMP) && existsSync(UBOOT_SMODE));
-const linuxAvailable = process.env.CI !== undefined || (existsSync(LINUX_IMAGE) && existsSync(LINUX_INITRD));
+const linuxAvailable = process.env.CI !== undefined || (existsSync(LINUX_IMAGE) && existsSync(LINUX_INITRD) && existsSync(FW_JUMP));
 
 /**
  * Record OpenSBI + U-Boot in host-clock mode with input typed while it runs:
@@ -91,5 +91,21 @@ describe('replaying firmware and kernels', () => {
     expect(fromMiddle.status).toBe(0);
     expect(equivalence(fromMiddle.stderr)?.digest).toBe(verdict!.digest);
     expect(recorded.stdout.endsWith(fromMiddle.stdout)).toBe(true);
+  }, 600_000);
+
+  it.runIf(linuxAvailable)('OpenSBI + Linux replays with the same console, and so does U-Boot as M-mode firmware', () => {
+    const cases: Array<[string, string[]]> = [
+      ['opensbi-linux', ['--bios', FW_JUMP, '--kernel', LINUX_IMAGE, '--initrd', LINUX_INITRD, '--append', 'console=ttyS0 earlycon=sbi', '--snapshot-every', '20000000']],
+      ['u-boot-mmode', ['--bios', '/usr/lib/u-boot/qemu-riscv64/u-boot.bin', '--input', '/dev/null', '--max-insns', '30000000']],
+    ];
+    for (const [name, machine] of cases) {
+      const trace = join(scratch, `${name}.deja`);
+      const recorded = deja(['record', '-o', trace, ...machine], { timeoutMs: 240_000 });
+      expect([0, 124]).toContain(recorded.status);
+      const replayed = deja(['replay', trace], { timeoutMs: 240_000 });
+      expect(replayed.stderr).toMatch(/^deja replay: equivalent: /m);
+      expect(replayed.stdout).toBe(recorded.stdout);
+      expect(replayed.status).toBe(0);
+    }
   }, 600_000);
 });
