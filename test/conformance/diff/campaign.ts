@@ -38,7 +38,7 @@ export interface DiffResult {
   cases: TestCase[];
   /** Mismatches under each backend, backend by backend. */
   differences: BackendDifference[];
-  /** Cases whose only differences were known QEMU 7.2 deviations (not in `differences`). */
+  /** Cases whose only differences were known QEMU 7.2 deviations (not in `differences`), counted under each backend. */
   quirks: number;
   /** The program source of the image (for reports). */
   source: string;
