@@ -5,7 +5,7 @@ import { restoreHart, saveHart } from './hart-state.js';
 
 const TAG = 'machine';
 /** 2: the scheduler state follows the skipped ticks. */
-const VERSION = 2;
+const VERSION = 3;
 /** Bytes per RAM page in a snapshot. */
 export const PAGE_BYTES = 4096;
 
@@ -25,14 +25,24 @@ export interface MachineSnapshot {
   readonly skippedTicks: bigint;
   /** Where the round-robin of harts stood (a slice may be suspended at a snapshot). */
   readonly scheduler: SchedulerState;
+  /**
+   * A key snapshot carries every page written since the machine was built,
+   * not only those written since the previous snapshot: a restore starts
+   * from the last key and needs no earlier snapshot.
+   */
+  readonly key: boolean;
   /** Indices (from the start of RAM) of the pages this snapshot carries, ascending. */
   readonly pages: Uint32Array;
   /** The contents of those pages, `PAGE_BYTES` each, in the same order. */
   readonly pageData: Uint8Array;
 }
 
-/** The state of `vmm` now, at schedule stop `position`, with the RAM pages `pages` (see `Ram.takeDirtyPages`). */
-export function captureSnapshot(vmm: Vmm, position: number, pages: readonly number[]): MachineSnapshot {
+/**
+ * The state of `vmm` now, at schedule stop `position`, with the RAM pages
+ * `pages`: those written since the previous snapshot (see
+ * `Ram.takeDirtyPages`), or for a `key` snapshot all written since the start.
+ */
+export function captureSnapshot(vmm: Vmm, position: number, pages: readonly number[], key: boolean): MachineSnapshot {
   const machine = vmm.machine;
   const devices = new Map<string, Uint8Array>();
   for (const region of machine.bus.deviceRegions()) {
@@ -47,6 +57,7 @@ export function captureSnapshot(vmm: Vmm, position: number, pages: readonly numb
     devices,
     skippedTicks: vmm.clock instanceof VirtualClock ? vmm.clock.skippedTicks : 0n,
     scheduler: vmm.schedulerState,
+    key,
     pages: Uint32Array.from(pages),
     pageData,
   };
@@ -56,7 +67,7 @@ export function captureSnapshot(vmm: Vmm, position: number, pages: readonly numb
 export function encodeSnapshot(snapshot: MachineSnapshot): Uint8Array {
   const { turn, sliceEnd, roundAllWaiting } = snapshot.scheduler;
   const writer = new StateWriter(TAG, VERSION).u64(BigInt(snapshot.icount)).u64(snapshot.skippedTicks)
-    .u32(turn).u64(BigInt(sliceEnd + 1)).bool(roundAllWaiting);
+    .u32(turn).u64(BigInt(sliceEnd + 1)).bool(roundAllWaiting).bool(snapshot.key);
   writer.u32(snapshot.harts.length);
   for (const hart of snapshot.harts) writer.bytes(hart);
   writer.u32(snapshot.devices.size);
@@ -75,6 +86,7 @@ export function decodeSnapshot(bytes: Uint8Array, ramPages: number): MachineSnap
   const icount = Number(reader.u64('icount'));
   const skippedTicks = reader.u64('skipped ticks');
   const scheduler = { turn: reader.u32('scheduler turn'), sliceEnd: Number(reader.u64('slice end')) - 1, roundAllWaiting: reader.bool('round all waiting') };
+  const key = reader.bool('key');
   const hartCount = reader.u32('hart count');
   reader.check(hartCount <= 512, 'hart count', `${hartCount} is more than 512`);
   const harts = Array.from({ length: hartCount }, () => reader.bytes('hart', 1 << 16));
@@ -94,7 +106,7 @@ export function decodeSnapshot(bytes: Uint8Array, ramPages: number): MachineSnap
   const pageData = reader.bytes('pages', ramPages * PAGE_BYTES);
   reader.check(pageData.length === pages.length * PAGE_BYTES, 'pages', `hold ${pageData.length} bytes for ${pages.length} pages`);
   reader.done();
-  return { icount, harts, devices, skippedTicks, scheduler, pages, pageData };
+  return { icount, harts, devices, skippedTicks, scheduler, key, pages, pageData };
 }
 
 /**

@@ -6,9 +6,11 @@ const ZERO_PAGE = new Uint8Array(PAGE_BYTES);
 
 /**
  * Puts RAM back to its contents at a snapshot, touching only pages that can
- * differ: each snapshot carries the pages written since the one before, so
- * the contents at snapshot k are, page by page, the latest version in
- * snapshots 0..k, or the freshly loaded images for pages none of them holds.
+ * differ: each snapshot carries the pages written since the one before, and a
+ * key snapshot every page written since the start, so the contents at
+ * snapshot k are, page by page, the latest version in snapshots j..k (j the
+ * last key at or before k), or the freshly loaded images for pages none of
+ * them holds. Only snapshots j..k need to be added (decoded).
  * RAM's dirty tracking says which pages the run changed since the last
  * restore; pages whose bytes already match are left alone, so the backends
  * keep the code they decoded from them.
@@ -22,9 +24,9 @@ export class RamRestorer {
   private readonly initial = new Map<number, Uint8Array>();
   /** Pages that may differ from `initial`: those of the snapshots restored last, and those written since. */
   private touched = new Set<number>();
-  /** For each page, the snapshots (by position in `snapshots`) that carry it, ascending. */
+  /** For each page, the added snapshots (by index) that carry it, ascending. */
   private readonly versions = new Map<number, number[]>();
-  private readonly snapshots: MachineSnapshot[] = [];
+  private readonly snapshots: Array<MachineSnapshot | undefined> = [];
 
   /** Call right after the machine is built from its images, before it runs. */
   constructor(private readonly ram: Ram) {
@@ -35,9 +37,9 @@ export class RamRestorer {
     ram.trackDirtyPages();
   }
 
-  /** Number of snapshots added so far. */
-  get snapshotCount(): number {
-    return this.snapshots.length;
+  /** Whether snapshot `index` has been added. */
+  has(index: number): boolean {
+    return this.snapshots[index] !== undefined;
   }
 
   /** Snapshot `index`, as added. */
@@ -47,27 +49,46 @@ export class RamRestorer {
     return snapshot;
   }
 
-  /** Adds the next snapshot of the run (they must come in order). */
-  add(snapshot: MachineSnapshot): void {
-    const index = this.snapshots.length;
-    this.snapshots.push(snapshot);
+  /** Adds snapshot `index` of the run (in any order; each once). */
+  add(index: number, snapshot: MachineSnapshot): void {
+    if (this.snapshots[index] !== undefined) throw new Error(`snapshot ${index} was added twice`);
+    this.snapshots[index] = snapshot;
     for (const page of snapshot.pages) {
       let list = this.versions.get(page);
       if (list === undefined) this.versions.set(page, list = []);
-      list.push(index);
+      let at = list.length;
+      while (at > 0 && list[at - 1]! > index) at--;
+      list.splice(at, 0, index);
     }
   }
 
-  /** RAM as it was at snapshot `index` (-1: as the images were loaded). */
+  /**
+   * The snapshot a restore of `index` starts from: the last key snapshot at
+   * or before it among those added, or 0 when none is a key.
+   */
+  keyFor(index: number): number {
+    for (let at = index; at > 0; at--) if (this.snapshots[at]?.key === true) return at;
+    return 0;
+  }
+
+  /**
+   * RAM as it was at snapshot `index` (-1: as the images were loaded);
+   * snapshots `keyFor(index)`..`index` must have been added.
+   */
   restore(index: number): void {
     const ram = this.ram;
+    const key = this.keyFor(index);
+    const nextTouched = new Set<number>();
+    for (let at = key; at <= index; at++) {
+      const snapshot = this.snapshots[at];
+      if (snapshot === undefined) throw new Error(`restoring snapshot ${index} needs snapshot ${at}, which was not added`);
+      for (const page of snapshot.pages) nextTouched.add(page);
+    }
     const candidates = this.touched;
     for (const page of ram.takeDirtyPages()) candidates.add(page);
-    const nextTouched = new Set<number>();
-    for (const [page, list] of this.versions) if (list[0]! <= index) nextTouched.add(page);
     for (const page of nextTouched) candidates.add(page);
     for (const page of candidates) {
-      const wanted = this.contents(page, index);
+      const wanted = this.contents(page, key, index);
       const offset = page * PAGE_BYTES;
       if (!Buffer.from(ram.bytes.buffer, ram.bytes.byteOffset + offset, PAGE_BYTES).equals(wanted)) ram.load(ram.base + offset, wanted);
     }
@@ -75,7 +96,8 @@ export class RamRestorer {
     this.touched = nextTouched;
   }
 
-  private contents(page: number, index: number): Uint8Array {
+  /** The page's contents at snapshot `index`: its latest version in snapshots `key`..`index`, else as loaded. */
+  private contents(page: number, key: number, index: number): Uint8Array {
     const list = this.versions.get(page);
     let found = -1;
     if (list !== undefined) {
@@ -87,6 +109,7 @@ export class RamRestorer {
         } else high = middle - 1;
       }
     }
+    if (found < key) found = -1;
     if (found < 0) return this.initial.get(page) ?? ZERO_PAGE;
     const snapshot = this.snapshots[found]!;
     const slot = binarySearch(snapshot.pages, page);

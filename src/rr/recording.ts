@@ -3,6 +3,13 @@ import { captureSnapshot, encodeSnapshot } from './machine-snapshot.js';
 import type { Recorder } from './recorder.js';
 import { isMultiple, nextStop, type RunSchedule } from './schedule.js';
 
+/**
+ * Every this many snapshots (from the first), one is a key snapshot, holding
+ * every page written since the start: a seek then decodes at most this many
+ * snapshots instead of all those before its target.
+ */
+export const KEY_SNAPSHOT_EVERY = 16;
+
 /** What a recording run does with a snapshot: the encoded state (the tools write it into the trace). */
 export type SnapshotSink = (icount: number, sequence: number, state: Uint8Array) => void;
 
@@ -24,6 +31,8 @@ export type RecordingStep =
 export class RecordingRun {
   private position = 0;
   private snapshots = 0;
+  /** Per RAM page: written since the machine was built (what a key snapshot carries). */
+  private readonly written: Uint8Array;
 
   constructor(
     private readonly vmm: Vmm,
@@ -32,6 +41,7 @@ export class RecordingRun {
     private readonly maxInstructions: number,
     private readonly onSnapshot: SnapshotSink,
   ) {
+    this.written = new Uint8Array(schedule.snapshotEvery > 0 ? vmm.machine.ram.codePages.length : 0);
     if (schedule.snapshotEvery > 0) vmm.machine.ram.trackDirtyPages();
   }
 
@@ -63,7 +73,12 @@ export class RecordingRun {
 
   private takeSnapshot(): void {
     const sequence = this.snapshots++;
-    const snapshot = captureSnapshot(this.vmm, this.position, this.vmm.machine.ram.takeDirtyPages());
+    const dirty = this.vmm.machine.ram.takeDirtyPages();
+    for (const page of dirty) this.written[page] = 1;
+    const key = sequence % KEY_SNAPSHOT_EVERY === 0;
+    const pages: number[] = [];
+    if (key) for (let page = this.written.indexOf(1); page >= 0; page = this.written.indexOf(1, page + 1)) pages.push(page);
+    const snapshot = captureSnapshot(this.vmm, this.position, key ? pages : dirty, key);
     this.recorder.snapshot(sequence);
     this.onSnapshot(snapshot.icount, sequence, encodeSnapshot(snapshot));
   }

@@ -8,7 +8,7 @@ import { MAX_MEMORY_MIB } from '../machine/virt.js';
 import { Vmm, type RetiredInstruction, type RunOutcome } from '../vmm/vmm.js';
 import { clockCursor, EventCursor } from './event-cursor.js';
 import { FeedInputs } from './feed.js';
-import { decodeSnapshot, restoreMachineState } from './machine-snapshot.js';
+import { decodeSnapshot, restoreMachineState, type MachineSnapshot } from './machine-snapshot.js';
 import { RamRestorer } from './ram-restorer.js';
 import { Recorder } from './recorder.js';
 import { loadReplayImages, type ImagePaths, type ReplayImages } from './replay-images.js';
@@ -228,7 +228,9 @@ export class ReplaySession {
     const decoded = this.ram;
     this.ram = this.reader.snapshots.length > 0 ? new RamRestorer(this.current.machine.ram) : undefined;
     // Snapshots already read and decoded serve the new machine too: a seek before the first snapshot must not make the next one decode them all again.
-    for (let index = 0; decoded !== undefined && index < decoded.snapshotCount; index++) this.ram!.add(decoded.snapshot(index));
+    for (let index = 0; decoded !== undefined && index < this.reader.snapshots.length; index++) {
+      if (decoded.has(index)) this.ram!.add(index, decoded.snapshot(index));
+    }
     this.feed = this.options.mode === 'feed' ? new FeedInputs(this.current, () => this.cursor, () => this.lines) : undefined;
     this.atBoundary();
   }
@@ -238,7 +240,14 @@ export class ReplaySession {
     const ramPages = this.current.machine.ram.codePages.length;
     const meta = this.reader.snapshots[index]!;
     try {
-      while (ram.snapshotCount <= index) ram.add(decodeSnapshot(this.reader.readSnapshot(ram.snapshotCount), ramPages));
+      const decode = (at: number): MachineSnapshot => {
+        if (!ram.has(at)) ram.add(at, decodeSnapshot(this.reader.readSnapshot(at), ramPages));
+        return ram.snapshot(at);
+      };
+      // Back to the last key snapshot (which holds every page written so far), then the ones after it.
+      let key = index;
+      while (key > 0 && !decode(key).key) key--;
+      for (let at = key; at <= index; at++) decode(at);
       ram.restore(index);
       restoreMachineState(this.current, ram.snapshot(index));
     } catch (error) {

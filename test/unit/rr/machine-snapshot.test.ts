@@ -53,14 +53,14 @@ function snapshotAt(icount: number): { vmm: Vmm; snapshot: MachineSnapshot } {
   const vmm = newVmm();
   vmm.machine.ram.trackDirtyPages();
   expect(vmm.run(icount).reason).toBe('max-insns');
-  return { vmm, snapshot: captureSnapshot(vmm, icount, vmm.machine.ram.takeDirtyPages()) };
+  return { vmm, snapshot: captureSnapshot(vmm, icount, vmm.machine.ram.takeDirtyPages(), true) };
 }
 
 /** A fresh machine put in the state of `snapshot` (the first snapshot of its run), as a replay does. */
 function restored(snapshot: MachineSnapshot): Vmm {
   const vmm = newVmm();
   const ram = new RamRestorer(vmm.machine.ram);
-  ram.add(snapshot);
+  ram.add(0, snapshot);
   ram.restore(0);
   restoreMachineState(vmm, snapshot);
   return vmm;
@@ -125,7 +125,7 @@ describe('machine snapshots', () => {
     expect(copy.run(20_000).reason).toBe('max-insns');
     expect(reference.run(20_000).reason).toBe('max-insns');
     expect(digest(copy)).toBe(digest(reference));
-    expect(captureSnapshot(copy, 20_000, [])).toEqual(captureSnapshot(reference, 20_000, []));
+    expect(captureSnapshot(copy, 20_000, [], false)).toEqual(captureSnapshot(reference, 20_000, [], false));
   });
 
   it('a machine with another hart count is refused', () => {
@@ -173,7 +173,7 @@ describe('decodeSnapshot refuses malformed bytes with an Error', () => {
     const schedulerAt = versionAt + 1 + 8 + 8;
     const previous = Uint8Array.from([...encoded.subarray(0, schedulerAt), ...encoded.subarray(schedulerAt + 4 + 8 + 1)]);
     previous[versionAt] = 1;
-    expect(() => decodeSnapshot(previous, RAM_PAGES)).toThrow('machine snapshot has format version 1, expected 2');
+    expect(() => decodeSnapshot(previous, RAM_PAGES)).toThrow('machine snapshot has format version 1, expected 3');
   });
 
   it('every cut of the bytes before the page data throws a plain Error', () => {

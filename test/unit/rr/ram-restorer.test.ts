@@ -9,11 +9,11 @@ const BASE = 0x8000_0000;
 const SCHEDULER = { turn: 0, sliceEnd: -1, roundAllWaiting: true };
 const PAGES = 8;
 
-/** A snapshot carrying `pages` (ascending), page `p` filled with `fill(p)`; no harts or devices. */
+/** A (non-key) snapshot carrying `pages` (ascending), page `p` filled with `fill(p)`; no harts or devices. */
 function snapshot(icount: number, pages: number[], fill: (page: number) => number): MachineSnapshot {
   const pageData = new Uint8Array(pages.length * PAGE_BYTES);
   pages.forEach((page, i) => pageData.fill(fill(page), i * PAGE_BYTES, (i + 1) * PAGE_BYTES));
-  return { icount, harts: [], devices: new Map(), skippedTicks: 0n, scheduler: SCHEDULER, pages: Uint32Array.from(pages), pageData };
+  return { icount, harts: [], devices: new Map(), skippedTicks: 0n, scheduler: SCHEDULER, key: false, pages: Uint32Array.from(pages), pageData };
 }
 
 /** RAM with page `p` loaded as `p + 1` (before the restorer exists, as the images are), and the code-write calls by page. */
@@ -56,17 +56,19 @@ const EXPECTED: Record<number, number[]> = {
 
 function restorerWithSnapshots(ram: Ram): RamRestorer {
   const restorer = new RamRestorer(ram);
-  for (const item of SNAPSHOTS) restorer.add(item);
+  SNAPSHOTS.forEach((item, index) => restorer.add(index, item));
   return restorer;
 }
 
 describe('RamRestorer', () => {
-  it('counts the snapshots added', () => {
+  it('knows which snapshots were added, refuses one twice, and a restore that needs one not added', () => {
     const { ram } = loadedRam();
     const restorer = new RamRestorer(ram);
-    expect(restorer.snapshotCount).toBe(0);
-    restorer.add(SNAPSHOTS[0]!);
-    expect(restorer.snapshotCount).toBe(1);
+    expect(restorer.has(0)).toBe(false);
+    restorer.add(1, SNAPSHOTS[1]!);
+    expect([restorer.has(0), restorer.has(1)]).toEqual([false, true]);
+    expect(() => restorer.add(1, SNAPSHOTS[1]!)).toThrow('snapshot 1 was added twice');
+    expect(() => restorer.restore(1)).toThrow('restoring snapshot 1 needs snapshot 0, which was not added');
   });
 
   it.each([
@@ -120,7 +122,7 @@ describe('RamRestorer', () => {
     ram.load(BASE + 2 * PAGE_BYTES + 100, Uint8Array.of(1, 2, 3));
     const loaded = ram.bytes.slice();
     const restorer = new RamRestorer(ram);
-    restorer.add(snapshot(100, [2, 6], () => 0x44));
+    restorer.add(0, snapshot(100, [2, 6], () => 0x44));
     restorer.restore(0);
     expect(pageFills(ram)).toEqual([0, 0, 0x44, 0, 0, 0, 0x44, 0]);
     for (let offset = 0; offset < PAGES * PAGE_BYTES; offset += 999) store(ram, offset, 0xaa);
@@ -143,20 +145,29 @@ describe('RamRestorer', () => {
     recording.trackDirtyPages();
     const snapshots: MachineSnapshot[] = [];
     const states: Uint8Array[] = [];
+    const written = new Set<number>();
     for (let icount = 1; snapshots.length < 12; icount++) {
       for (let writes = prng.below(6); writes > 0; writes--) store(recording, prng.below(PAGES * PAGE_BYTES), prng.below(256));
       if (!prng.chance(0.4)) continue;
-      const pages = recording.takeDirtyPages();
+      const dirty = recording.takeDirtyPages();
+      for (const page of dirty) written.add(page);
+      // Every fourth snapshot is a key, carrying every page written since the start (as RecordingRun makes them).
+      const key = snapshots.length % 4 === 0;
+      const pages = key ? [...written].sort((a, b) => a - b) : dirty;
       const pageData = new Uint8Array(pages.length * PAGE_BYTES);
       pages.forEach((page, i) => pageData.set(recording.bytes.subarray(page * PAGE_BYTES, (page + 1) * PAGE_BYTES), i * PAGE_BYTES));
-      snapshots.push({ icount, harts: [], devices: new Map(), skippedTicks: 0n, scheduler: SCHEDULER, pages: Uint32Array.from(pages), pageData });
+      snapshots.push({ icount, harts: [], devices: new Map(), skippedTicks: 0n, scheduler: SCHEDULER, key, pages: Uint32Array.from(pages), pageData });
       states.push(recording.bytes.slice());
     }
     const { ram } = loadedRam();
     const restorer = new RamRestorer(ram);
-    snapshots.forEach((item) => restorer.add(item));
+    // Snapshots are added as a replay decodes them: only from the key before the target on.
+    const add = (index: number): void => {
+      for (let at = index - (index % 4); at <= index; at++) if (!restorer.has(at)) restorer.add(at, snapshots[at]!);
+    };
     for (let round = 0; round < 60; round++) {
       const index = prng.below(snapshots.length + 1) - 1;
+      if (index >= 0) add(index);
       restorer.restore(index);
       expect(Buffer.from(ram.bytes).equals(index < 0 ? initial : states[index]!), `round ${round}, restore(${index})`).toBe(true);
       for (let writes = prng.below(4); writes > 0; writes--) store(ram, prng.below(PAGES * PAGE_BYTES), prng.below(256));
