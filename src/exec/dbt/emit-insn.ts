@@ -1,6 +1,7 @@
 import { Op } from '../../isa/opcodes.js';
 import type { ExecInsn } from '../interp/code-cache.js';
 import { TLB_SIZE } from '../interp/hart-memory.js';
+import { emitFpOperation } from './emit-fp.js';
 
 /**
  * Where an instruction sits in its region, for the code emitted for it.
@@ -57,8 +58,13 @@ function address(insn: ExecInsn): string {
 const WILD = `ah < ${-SAFE_HI} || ah >= ${SAFE_HI}`;
 
 const LOAD_SIZE: Partial<Record<Op, number>> = {
-  [Op.LB]: 1, [Op.LH]: 2, [Op.LW]: 4, [Op.LD]: 8, [Op.LBU]: 1, [Op.LHU]: 2, [Op.LWU]: 4,
+  [Op.LB]: 1, [Op.LH]: 2, [Op.LW]: 4, [Op.LD]: 8, [Op.LBU]: 1, [Op.LHU]: 2, [Op.LWU]: 4, [Op.FLW]: 4, [Op.FLD]: 8,
 };
+
+/** Whether the load or store moves an f register (it needs the FPU on, and a load marks mstatus.FS Dirty). */
+function isFpTransfer(op: Op): boolean {
+  return op === Op.FLW || op === Op.FLD || op === Op.FSW || op === Op.FSD;
+}
 
 /** Write the value loaded from RAM offset `o` to x[rd], as the interpreter extends it. */
 function loadResult(op: Op, rd: number): string {
@@ -69,6 +75,8 @@ function loadResult(op: Op, rd: number): string {
     case Op.LD: return `x[${rd}] = view.getInt32(o, true); x[${rd + 1}] = view.getInt32(o + 4, true);`;
     case Op.LBU: return `x[${rd}] = view.getUint8(o); x[${rd + 1}] = 0;`;
     case Op.LHU: return `x[${rd}] = view.getUint16(o, true); x[${rd + 1}] = 0;`;
+    case Op.FLW: return `f[${rd}] = view.getInt32(o, true); f[${rd + 1}] = -1; h.markFpDirty();`;
+    case Op.FLD: return `f[${rd}] = view.getInt32(o, true); f[${rd + 1}] = view.getInt32(o + 4, true); h.markFpDirty();`;
     default: return `x[${rd}] = view.getInt32(o, true); x[${rd + 1}] = 0;`;
   }
 }
@@ -78,14 +86,21 @@ function loadResult(op: Op, rd: number): string {
  * crossing, a device, a fault) leaves the region for the interpreter.
  */
 function emitLoad(site: InsnSite, insn: ExecInsn, size: number): string {
-  return `{ ${address(insn)}
+  return `{ ${fpEnabled(site, insn)} ${address(insn)}
     if (${WILD} || loadTag[t] !== vpn || (a & 4095) > ${4096 - size}) ${exitBefore(site)}
     const o = a + loadAdd[t]; ${loadResult(insn.op, insn.rd)} }`;
 }
 
-const STORE_SIZE: Partial<Record<Op, number>> = { [Op.SB]: 1, [Op.SH]: 2, [Op.SW]: 4, [Op.SD]: 8 };
+const STORE_SIZE: Partial<Record<Op, number>> = { [Op.SB]: 1, [Op.SH]: 2, [Op.SW]: 4, [Op.SD]: 8, [Op.FSW]: 4, [Op.FSD]: 8 };
 
-function storeBytes(size: number, rs2: number): string {
+/** For an f register load or store: leave for the interpreter (which raises the illegal instruction) when the FPU is off. */
+function fpEnabled(site: InsnSite, insn: ExecInsn): string {
+  return isFpTransfer(insn.op) ? `if (!h.fpEnabled()) ${exitBefore(site)}` : '';
+}
+
+function storeBytes(op: Op, size: number, rs2: number): string {
+  if (op === Op.FSW) return `view.setInt32(o, f[${rs2}], true);`;
+  if (op === Op.FSD) return `view.setInt32(o, f[${rs2}], true); view.setInt32(o + 4, f[${rs2 + 1}], true);`;
   switch (size) {
     case 1: return `view.setInt8(o, x[${rs2}]);`;
     case 2: return `view.setInt16(o, x[${rs2}], true);`;
@@ -100,9 +115,9 @@ function storeBytes(size: number, rs2: number): string {
  * invalidate it) leaves the region for the interpreter.
  */
 function emitStore(site: InsnSite, insn: ExecInsn, size: number): string {
-  return `{ ${address(insn)} let o;
+  return `{ ${fpEnabled(site, insn)} ${address(insn)} let o;
     if (${WILD} || storeTag[t] !== vpn || (a & 4095) > ${4096 - size} || codePages[(o = a + storeAdd[t]) >>> 12] !== 0) ${exitBefore(site)}
-    ${storeBytes(size, insn.rs2)} }`;
+    ${storeBytes(insn.op, size, insn.rs2)} }`;
 }
 
 /** Shift by a constant amount, as the interpreter's shift helpers do. */
@@ -183,6 +198,7 @@ function emitCompute(insn: ExecInsn): string {
     case Op.SRLW: return setSigned(rd, `(${a} >>> (${b} & 31)) | 0`);
     case Op.SRAW: return setSigned(rd, `${a} >> (${b} & 31)`);
     case Op.MULW: return setSigned(rd, `Math.imul(${a}, ${b})`);
+    case Op.REMU: return `remainder.remu(${a}, ${ah}, ${b}, ${bh}); x[${rd}] = out[0]; x[${rd + 1}] = out[1];`;
     default: {
       const wide = M_HELPER[insn.op];
       if (wide !== undefined) return `alu.${wide}(${a}, ${ah}, ${b}, ${bh}); x[${rd}] = out[0]; x[${rd + 1}] = out[1];`;
@@ -196,7 +212,7 @@ function isCompute(op: Op): boolean {
   return op === Op.LUI || (op >= Op.ADDI && op <= Op.SRAW) || (op >= Op.MUL && op <= Op.REMUW);
 }
 
-/** Whether the instruction needs the interpreter's helper (`D[tableIndex]`): A, F and D operations. */
+/** Whether the instruction gets a slot in the table of helper-run instructions (`D[tableIndex]`): A, F and D operations (most F and D run without it). */
 export function needsHelper(insn: ExecInsn): boolean {
   return insn.op >= Op.LR_W;
 }
@@ -216,11 +232,12 @@ export function emitInsn(site: InsnSite, insn: ExecInsn): string {
   if (loadSize !== undefined) return emitLoad(site, insn, loadSize);
   const storeSize = STORE_SIZE[op];
   if (storeSize !== undefined) return emitStore(site, insn, storeSize);
-  // A, F and D run through the interpreter's own code (exceptions propagate
-  // with the pc and icount already exact); after a memory access, stop if a
-  // device wants attention or code was overwritten.
+  const fp = emitFpOperation(insn, exitBefore(site));
+  if (fp !== undefined) return fp;
+  // A and the remaining F and D operations run through the interpreter's own
+  // code (exceptions propagate with the pc and icount already exact); after
+  // an atomic, stop if a device wants attention or code was overwritten.
   const helper = op >= Op.FLW ? 'executeFp' : 'executeAmo';
-  const touchesMemory = op < Op.FLW || op === Op.FLW || op === Op.FSW || op === Op.FLD || op === Op.FSD;
-  const check = touchesMemory ? exitAfter(site, insn, 'h.interruptCheck || !state.live') : '';
+  const check = op < Op.FLW ? exitAfter(site, insn, 'h.interruptCheck || !state.live') : '';
   return `${sync(site)} ${helper}(core, D[${site.tableIndex}]); ${check}`;
 }

@@ -1,4 +1,5 @@
 import * as alu from '../../cpu/alu64.js';
+import * as fpu from '../../cpu/fpu/index.js';
 import type { Hart } from '../../cpu/hart.js';
 import { Op } from '../../isa/opcodes.js';
 import type { ExecInsn } from '../interp/code-cache.js';
@@ -7,6 +8,7 @@ import { executeAmo } from '../interp/amo.js';
 import { executeFp } from '../interp/fp-ops.js';
 import { shiftLeft, shiftRight, shiftRightArith, type InterpHart } from '../interp/interpreter.js';
 import { BlockEnd, type Block } from './block.js';
+import * as remainder from './remainder.js';
 import { branchCondition, emitInsn, needsHelper, type InsnSite } from './emit-insn.js';
 
 /** What a region runs against: one hart's state (regions are shared by all harts). */
@@ -114,7 +116,7 @@ function emitRegion(blocks: readonly Block[]): RegionCode {
   for (const [offset, index] of cases) entries[offset >> 1] = index;
   const body = blocks.map((block) => emitBlock(cases, block, helpers)).join('\n');
   const source = `return function region(env, vbase, off, end) {
-  const h = env.h, x = env.x, mem = env.mem, view = env.view, codePages = env.codePages, core = env.core;
+  const h = env.h, x = env.x, f = env.h.f, mem = env.mem, view = env.view, codePages = env.codePages, core = env.core;
   const loadTag = mem.loadTag, loadAdd = mem.loadAdd, storeTag = mem.storeTag, storeAdd = mem.storeAdd;
   let ic = h.icount;
   let done = 0;
@@ -130,13 +132,13 @@ ${body}
   return { source, helpers, entries };
 }
 
-/** Compile `blocks` (all from one page) into a region function; `state` is checked after A and F/D memory accesses. */
+/** Compile `blocks` (all from one page) into a region function; `state` is checked after atomics. */
 export function compileRegion(blocks: readonly Block[], state: RegionState): RegionFunction {
   const { source, helpers, entries } = emitRegion(blocks);
   // Why `new Function`: the region is guest code turned into JavaScript, so
   // V8 compiles it to machine code and keeps the guest's loops inside it.
   const factory = new Function(
-    'D', 'ENTRY', 'state', 'alu', 'out', 'executeFp', 'executeAmo', 'shiftLeft', 'shiftRight', 'shiftRightArith', source,
+    'D', 'ENTRY', 'state', 'alu', 'fpu', 'remainder', 'out', 'executeFp', 'executeAmo', 'shiftLeft', 'shiftRight', 'shiftRightArith', source,
   ) as (...args: unknown[]) => RegionFunction;
-  return factory(helpers, entries, state, alu, alu.out, executeFp, executeAmo, shiftLeft, shiftRight, shiftRightArith);
+  return factory(helpers, entries, state, alu, fpu, remainder, alu.out, executeFp, executeAmo, shiftLeft, shiftRight, shiftRightArith);
 }

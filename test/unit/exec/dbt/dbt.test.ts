@@ -102,7 +102,7 @@ const PROGRAMS: Record<string, string> = {
   leaf:
     addi s0, s0, 1
     ret`,
-  'F and D through the interpreter helpers': `
+  'F and D loads, stores and arithmetic': `
     li t0, 0x6000
     csrs mstatus, t0
     la s0, values
@@ -118,11 +118,57 @@ const PROGRAMS: Record<string, string> = {
     addi t0, t0, -1
     bnez t0, loop
     wfi
-    .align 3
+    .align 12
   values:
     .dword 0x3ff8000000000000
     .dword 0x3fe0000000000000
     .dword 0`,
+  'F and D arithmetic, conversions, comparisons and moves, static and dynamic rounding': `
+    li t0, 0x6000
+    csrs mstatus, t0
+    la s0, values
+    fld fa0, 0(s0)
+    fld fa1, 8(s0)
+    flw ft0, 24(s0)
+    li t0, 100
+  loop:
+    fmadd.d fa2, fa0, fa1, fa0
+    fnmsub.d fa3, fa2, fa1, fa0, rtz
+    fdiv.d fa4, fa2, fa3, rup
+    fsqrt.d fa5, fa4
+    fsub.d fa0, fa5, fa1, rdn
+    fmin.d fa6, fa0, fa3
+    fmax.d fa7, fa0, fa3
+    flt.d a1, fa6, fa7
+    feq.d a2, fa0, fa0
+    fle.d zero, fa0, fa1
+    fsgnjn.d fa1, fa1, fa0
+    fsgnjx.d fa1, fa1, fa0
+    fmv.d fs0, fa1
+    fmv.x.d a3, fs0
+    fmv.d.x fs1, a3
+    fcvt.w.d a4, fa4, rne
+    fcvt.lu.d a5, fa3
+    fcvt.d.l fs2, t0
+    fcvt.s.d ft1, fs2
+    fmul.s ft2, ft1, ft0
+    fadd.s ft3, ft2, ft0, rmm
+    fcvt.d.s fs3, ft3
+    fcvt.wu.s a6, ft3
+    fcvt.s.w ft4, a6
+    feq.s a7, ft4, ft3
+    fclass.d s2, fa4
+    fsw ft3, 16(s0)
+    fsrmi zero, 3
+    addi t0, t0, -1
+    bnez t0, loop
+    wfi
+    .align 12
+  values:
+    .dword 0x3ff8000000000000
+    .dword 0xbfe0000000000001
+    .dword 0
+    .word 0x40490fdb`,
   'atomics': `
     la s0, word
     li t0, 100
@@ -206,6 +252,28 @@ describe('precise exceptions', () => {
       wfi`);
     twin.run(1000);
     expect(twin.dbt.traps).toHaveLength(1);
+  });
+
+  it('an F instruction in translated code with the FPU turned off traps as illegal at its own icount', () => {
+    const twin = new Twin().load(`
+      li t0, 0x6000
+      csrs mstatus, t0
+      li t1, 40
+    loop:
+      addi a0, a0, 1
+      fadd.d fa0, fa0, fa1
+      fld fa2, 0(sp)
+      addi t1, t1, -1
+      bnez t1, loop
+      csrc mstatus, t0
+      j loop
+    handler:
+      csrr a3, mepc
+      wfi`);
+    twin.each((m) => { m.hart.mtvec = twin.label('handler'); m.hart.setX(2, BigInt(twin.label('handler'))); });
+    for (let i = 0; i < 40 && !twin.interp.hart.waiting; i++) twin.run(7);
+    expect(twin.dbt.traps.map((trap) => trap.cause)).toEqual([CAUSE.ILLEGAL_INSTRUCTION]);
+    expect(twin.stats.translatedInsns).toBeGreaterThan(0);
   });
 });
 
