@@ -91,13 +91,13 @@ export function registerReplay(cli: Argv): Argv {
         }
         const target = to ?? end;
         const bar = progress('replay', target);
-        for (let next = session.icount(); session.icount() < target && session.firstDivergence === undefined && !session.finished; ) {
+        for (let next = session.currentPosition(); session.currentPosition() < target && session.firstDivergence === undefined && !session.finished; ) {
           next = Math.min(target, next + PROGRESS_STEP);
           session.runTo(next);
-          bar.update(session.icount());
-          if (session.icount() < next) break;
+          bar.update(session.currentPosition());
+          if (session.currentPosition() < next) break;
         }
-        if (session.icount() === end && session.firstDivergence === undefined) session.runTo(end);
+        if (session.currentPosition() === end && session.firstDivergence === undefined) session.runTo(end);
         bar.done();
         output.flush();
         report(session, args.trace, options);
@@ -121,8 +121,8 @@ function report(session: ReplaySession, trace: string, options: ReplayOptions): 
   const digest = Buffer.from(session.finished && session.finalDigest !== undefined ? session.finalDigest : machineDigest(machine.harts, machine.ram)).toString('hex');
   const where = session.finished
     ? `run ended: ${session.outcome?.message ?? 'instruction limit'}`
-    : session.complete ? `stopped at icount ${session.icount()} of ${session.endIcount()}`
-      : `the trace has no end (still being written, or cut): replayed to icount ${session.icount()}, the last complete chunk (${session.reader.chunks.length} chunks, up to file offset ${session.reader.truncated?.atOffset})`;
+    : session.complete ? `stopped at icount ${session.currentPosition()} of ${session.endIcount()}`
+      : `the trace has no end (still being written, or cut): replayed to icount ${session.currentPosition()}, the last complete chunk (${session.reader.chunks.length} chunks, up to file offset ${session.reader.truncated?.atOffset})`;
   process.stderr.write(`deja replay: equivalent: ${session.eventsChecked} events checked, ${machine.harts.map((h) => h.icount).join('+')} instructions, final digest ${digest}; ${where}\n`);
 }
 

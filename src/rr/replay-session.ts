@@ -81,6 +81,12 @@ export class ReplaySession {
   /** How the replayed run ended, once it has. */
   outcome: RunOutcome | undefined;
   private readonly endPosition: number;
+  /**
+   * Where the run stands in its schedule: the last stop reached (the
+   * icount the running hart stopped at). With one hart it is hart 0's icount;
+   * with several, hart 0 may lag behind it while it waits.
+   */
+  private position = 0;
 
   private constructor(readonly reader: TraceReader, private readonly options: ReplayOptions) {
     const header = reader.header;
@@ -123,7 +129,16 @@ export class ReplaySession {
     return this.current.machine.harts[0]!.icount;
   }
 
-  /** Hart 0's icount at the end of the recording (or of its last complete chunk). */
+  /** Where the run stands (see `endIcount`): hart 0's icount unless another hart ran ahead while hart 0 waited. */
+  currentPosition(): number {
+    return this.position;
+  }
+
+  /**
+   * The position of the end of the recording (or of its last complete
+   * chunk): an icount of the hart that reached it last, hart 0's unless
+   * another hart ran ahead while hart 0 waited.
+   */
   endIcount(): number {
     return this.endPosition;
   }
@@ -151,12 +166,21 @@ export class ReplaySession {
    */
   runTo(target: number, onRetire?: (insn: RetiredInstruction) => void): ReplayProgress {
     const limit = Math.min(target, this.endPosition);
-    while (this.divergence === undefined && !this.ended && this.icount() < limit) {
-      let stop = nextStop(this.schedule, this.icount(), limit);
+    while (this.divergence === undefined && !this.ended && this.position < limit) {
+      let stop = nextStop(this.schedule, this.position, limit);
       const lineChange = this.feed?.nextLineChange();
-      if (lineChange !== undefined && lineChange > this.icount() && lineChange < stop) stop = lineChange;
-      const outcome = this.current.run(stop, onRetire);
+      if (lineChange !== undefined && lineChange > this.position && lineChange < stop) stop = lineChange;
+      let outcome: RunOutcome;
+      try {
+        outcome = this.current.run(stop, onRetire);
+      } catch (error) {
+        // A caller's callback ended the run inside a slice (a debugger stopping): the run is where hart 0 stopped.
+        this.position = Math.max(this.position, this.icount());
+        throw error;
+      }
       if (outcome.reason === 'paused') {
+        // A pause inside a slice: the run is where the running hart stopped.
+        this.position = Math.max(this.position, this.icount());
         // Go on only after a pause the feed made to plan its next stop; any
         // other (a divergence, the end of a cut trace, a debugger) stops here.
         const replanned = this.feed?.replanned === true && this.divergence === undefined && !this.recordingEndsHere;
@@ -164,10 +188,13 @@ export class ReplaySession {
         if (!replanned) break;
         continue;
       }
+      if (outcome.reason === 'max-insns') this.position = stop;
       this.afterSlice(outcome, stop);
+      // The run ended where its harts are: the last position of the recording.
+      if (this.ended) this.position = Math.max(this.position, ...this.current.machine.harts.map((hart) => hart.icount));
     }
-    if (this.divergence === undefined && !this.ended && this.icount() === this.endPosition) this.endIfRecorded();
-    return { reached: this.icount() === target, divergence: this.divergence };
+    if (this.divergence === undefined && !this.ended && this.position === this.endPosition) this.endIfRecorded();
+    return { reached: this.position === target, divergence: this.divergence };
   }
 
   /** Replay to the end of the recording. */
@@ -187,7 +214,7 @@ export class ReplaySession {
     const snapshots = this.reader.snapshots;
     let best = -1;
     for (let i = 0; i < snapshots.length && snapshots[i]!.icount <= target; i++) best = i;
-    const here = this.icount();
+    const here = this.position;
     const snapshotIcount = best < 0 ? 0 : snapshots[best]!.icount;
     if (here > target || this.divergence !== undefined || this.ended || snapshotIcount > here) {
       if (best < 0) this.rebuild();
@@ -218,6 +245,7 @@ export class ReplaySession {
     });
     this.cursor = new EventCursor(this.reader, 0);
     this.lines = new EventCursor(this.reader, 0, EventKind.IRQ);
+    this.position = 0;
     this.divergence = undefined;
     this.ended = false;
     this.outcome = undefined;
@@ -256,6 +284,7 @@ export class ReplaySession {
       if (error instanceof TraceError) throw error;
       throw new ReplayError(`snapshot ${meta.sequence} (at file offset ${meta.offset}) is malformed: ${(error as Error).message}`);
     }
+    this.position = meta.icount;
     this.cursor = new EventCursor(this.reader, meta.chunksBefore);
     this.clocks = clockCursor(this.reader, meta.chunksBefore);
     this.lines = new EventCursor(this.reader, meta.chunksBefore, EventKind.IRQ);
@@ -386,14 +415,14 @@ function checkMachine(header: TraceHeader, backend: BackendName | undefined): vo
   }
 }
 
-/** Hart 0's icount at the END event, or at the last event of the last complete chunk. */
+/** The highest icount at the END event (the limit some hart reached), or of the events of the last complete chunk. */
 function lastPosition(reader: TraceReader): number {
   const last = reader.chunks.length - 1;
   if (last < 0) return 0;
   const events = reader.readChunk(last);
   const end = events.find((event) => event.kind === EventKind.END);
-  if (end?.kind === EventKind.END) return end.icounts[0] ?? end.icount;
+  if (end?.kind === EventKind.END) return Math.max(end.icount, ...end.icounts);
   let position = 0;
-  for (const event of events) if (event.hart === 0) position = Math.max(position, event.icount);
+  for (const event of events) position = Math.max(position, event.icount);
   return position;
 }
