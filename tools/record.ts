@@ -9,6 +9,7 @@ import { TraceWriter } from '../src/trace/writer.js';
 import type { GuestImage } from '../src/machine/virt.js';
 import { Vmm, type RunOutcome } from '../src/vmm/vmm.js';
 import { UsageError } from './errors.js';
+import { progress } from './progress.js';
 import { finishRun, machineOptions, prepareMachine, stdoutConsole, type MachineArgs, type PreparedMachine } from './machine-args.js';
 
 interface RecordArgs extends MachineArgs {
@@ -75,6 +76,8 @@ interface Recording {
   readonly end: (outcome: RunOutcome) => void;
   /** Close the file without a footer, keeping the complete chunks (after an error). */
   readonly abandon: () => void;
+  /** Instructions hart 0 has retired so far. */
+  readonly instructions: () => number;
 }
 
 /** Build the machine `plan` describes, create the trace file and attach the recorder. */
@@ -125,6 +128,7 @@ function startRecording(plan: RecordingPlan, slice: number): Recording {
       recorder.end(outcome);
     },
     abandon: () => file.abandon(),
+    instructions: () => vmm.machine.harts[0]!.icount,
   };
 }
 
@@ -135,16 +139,21 @@ function startRecording(plan: RecordingPlan, slice: number): Recording {
  */
 export function recordToFile(plan: RecordingPlan): RunOutcome {
   const recording = startRecording(plan, SLICE);
+  // A bar on the terminal only when the guest's console is not on it too.
+  const bar = process.stdout.isTTY === true ? undefined : progress('record', Number.isFinite(plan.maxInstructions) ? plan.maxInstructions : 0);
   try {
     for (;;) {
       const step = recording.run.advance();
       if (step.kind !== 'stop') {
+        bar?.done();
         recording.end(step.outcome);
         return step.outcome;
       }
+      bar?.update(recording.instructions());
       recording.flushNow();
     }
   } catch (error) {
+    bar?.done();
     recording.abandon();
     throw error;
   }
