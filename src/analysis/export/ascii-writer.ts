@@ -5,6 +5,8 @@
  * more in garbage collection than the text is worth.
  */
 
+import { GrowingBuffer } from './growing-buffer.js';
+
 const encoder = new TextEncoder();
 const HEX_DIGITS = encoder.encode('0123456789abcdef');
 const ZERO = 0x30;
@@ -14,28 +16,11 @@ export function encodeText(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** An append-only byte buffer; hand its bytes on with {@link AsciiWriter.drain}. */
-export class AsciiWriter {
-  private buffer: Uint8Array;
-  private length = 0;
-
-  constructor(initialBytes = 1 << 20) {
-    this.buffer = new Uint8Array(initialBytes);
-  }
-
-  /** Bytes written and not yet drained. */
-  get byteLength(): number {
-    return this.length;
-  }
-
-  /** Makes room for `bytes` more bytes (the number and hex writers do not check: reserve 20 per number). */
-  reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
-    grown.set(this.buffer.subarray(0, this.length));
-    this.buffer = grown;
-  }
-
+/**
+ * An append-only text buffer; hand its bytes on with `drain`. The number and
+ * hex writers do not check capacity: `reserve` 20 bytes per number first.
+ */
+export class AsciiWriter extends GrowingBuffer {
   /** Copies `bytes` (checks capacity). */
   bytes(bytes: Uint8Array): void {
     this.reserve(bytes.length);
@@ -80,13 +65,6 @@ export class AsciiWriter {
     const low = Number(unsigned & 0xffff_ffffn);
     this.hex32(high);
     for (let shift = 28; shift >= 0; shift -= 4) buffer[this.length++] = HEX_DIGITS[(low >>> shift) & 15]!;
-  }
-
-  /** Hands the bytes written so far to `write` (a view valid only during the call) and empties the writer. */
-  drain(write: (bytes: Uint8Array) => void): void {
-    if (this.length === 0) return;
-    write(this.buffer.subarray(0, this.length));
-    this.length = 0;
   }
 
   private hex32(value: number): void {

@@ -10,6 +10,8 @@
  * bytes: field numbers stay below 2048.
  */
 
+import { GrowingBuffer } from './growing-buffer.js';
+
 const WIRE_VARINT = 0;
 const WIRE_LENGTH_DELIMITED = 2;
 const TWO_TO_32 = 0x1_0000_0000;
@@ -26,29 +28,10 @@ function varintLength(value: number): number {
 }
 
 /** An append-only protobuf encoder; hand its bytes on with {@link ProtobufWriter.drain}. */
-export class ProtobufWriter {
-  private buffer: Uint8Array;
-  private length = 0;
+export class ProtobufWriter extends GrowingBuffer {
   /** Where the length byte of each open message is, innermost last. */
   private readonly openMessages = new Int32Array(32);
   private depth = 0;
-
-  constructor(initialBytes = 1 << 20) {
-    this.buffer = new Uint8Array(initialBytes);
-  }
-
-  /** Bytes written and not yet drained. */
-  get byteLength(): number {
-    return this.length;
-  }
-
-  /** Makes room for `bytes` more bytes. */
-  reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
-    grown.set(this.buffer.subarray(0, this.length));
-    this.buffer = grown;
-  }
 
   /** A varint field (`value` a non-negative safe integer). */
   uint(field: number, value: number): void {
@@ -153,11 +136,9 @@ export class ProtobufWriter {
    * Hands the bytes written so far to `write` (a view valid only during the
    * call) and empties the writer; refused while a message is open.
    */
-  drain(write: (bytes: Uint8Array) => void): void {
+  override drain(write: (bytes: Uint8Array) => void): void {
     if (this.depth > 0) throw new Error('ProtobufWriter.drain inside an open message');
-    if (this.length === 0) return;
-    write(this.buffer.subarray(0, this.length));
-    this.length = 0;
+    super.drain(write);
   }
 
   private varint(value: number): void {
