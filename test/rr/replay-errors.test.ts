@@ -8,7 +8,7 @@ import { FORMAT_VERSION } from '../../src/trace/format.js';
 import { TraceReader } from '../../src/trace/reader.js';
 import { TraceWriter } from '../../src/trace/writer.js';
 import { guestImage } from '../guests/guests.js';
-import { deja, ROOT } from './replay-cli.js';
+import { deja, ROOT } from '../support/deja-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'deja-replay-errors-'));
 const kernel = relative(ROOT, guestImage('demo'));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TraceReader } from '../../src/trace/reader.js';
 import { EventKind } from '../../src/trace/events.js';
 import { LINUX_IMAGE, LINUX_INITRD } from '../support/linux-guest.js';
-import { deja, equivalence, ROOT } from './replay-cli.js';
+import { deja, equivalence, ROOT } from '../support/deja-cli.js';
 
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 const UBOOT_SMODE = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EventKind } from '../../src/trace/events.js';
 import { TraceReader } from '../../src/trace/reader.js';
 import { GUESTS, guestImage } from '../guests/guests.js';
-import { deja, equivalence, ROOT } from './replay-cli.js';
+import { deja, equivalence, ROOT } from '../support/deja-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'deja-replay-'));
 

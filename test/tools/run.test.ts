@@ -3,16 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEJA, deja as runDeja, ROOT, type DejaResult } from '../support/deja-cli.js';
 import { assemble } from '../../src/isa/asm.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const DEJA = join(ROOT, 'bin', 'deja.js');
 const GUESTS = join(ROOT, 'test', 'guests', 'bin');
 
 /** Run the real CLI (the compiled build that `npm test` makes first). */
-function deja(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [DEJA, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function deja(...args: string[]): DejaResult {
+  return runDeja(args, { encoding: 'utf8', timeoutMs: 60_000 });
 }
 
 describe('deja run', () => {
